@@ -1,0 +1,44 @@
+# flask-fastsession: every command a developer or CI needs. `make help` lists them.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HYPOTHESIS_PROFILE ?= ci
+DEV_PACKAGES := "maturin>=1.7,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2"
+
+.PHONY: help venv develop demo test test-rust test-python lint fmt clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q $(DEV_PACKAGES)
+	touch $@
+
+venv: $(VENV)/.installed ## Create .venv with the build and test tools
+
+develop: venv ## Build the extension (release) into .venv
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/maturin develop --release -q
+
+demo: develop ## Run the demo app: stock vs fast Set-Cookie headers side by side
+	$(PY) demo/demo.py
+
+test: test-rust test-python ## Run all tests (cargo test + pytest)
+
+test-rust: ## Unit tests of the pure-Rust core
+	cargo test --lib -q
+
+test-python: develop ## Differential tests against stock Flask
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q
+
+lint: ## cargo fmt --check and clippy -D warnings
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+fmt: ## Format the Rust code
+	cargo fmt
+
+clean: ## Remove build outputs
+	rm -rf target $(VENV) .pytest_cache .hypothesis
