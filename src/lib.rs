@@ -1,5 +1,10 @@
 //! flask-fastsession's native core.
 
+pub mod compress;
+pub mod encoding;
+pub mod expiry;
+pub mod signing;
+
 use pyo3::prelude::*;
 
 #[pymodule]
