@@ -3,6 +3,7 @@
 pub mod compress;
 pub mod encoding;
 pub mod expiry;
+pub mod json;
 pub mod signing;
 
 use pyo3::prelude::*;
