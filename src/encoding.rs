@@ -193,7 +193,7 @@ fn itsdangerous_b64decode_exact(input: &[u8]) -> Result<Vec<u8>, B64Error> {
         b'_' => b'/',
         other => other,
     });
-    let padded = translated.chain(core::iter::repeat(b'=').take(pad));
+    let padded = translated.chain(core::iter::repeat_n(b'=', pad));
     a2b_base64_iter(padded, decoded_capacity(input.len().saturating_add(pad)))
 }
 

@@ -1,4 +1,11 @@
 //! flask-fastsession's native core.
+//!
+//! The pure-Rust modules know nothing of Python and carry their own unit
+//! tests: [`signing`] (itsdangerous's timed HMAC-SHA1 signer with Flask's
+//! parameters), [`encoding`] (base64 as itsdangerous and CPython do it),
+//! [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
+//! [`expiry`] (HTTP dates) and [`json`] (CPython-compatible JSON writer and
+//! parser). The `py` module is the only place that touches Python objects.
 
 pub mod compress;
 pub mod encoding;
@@ -6,14 +13,55 @@ pub mod expiry;
 pub mod json;
 pub mod signing;
 
+mod py;
+
 use pyo3::prelude::*;
 
 #[pymodule]
-mod _native {
+#[pyo3(name = "_native")]
+mod native {
     use pyo3::prelude::*;
+    use pyo3::types::PyBytes;
 
+    #[pymodule_export]
+    use crate::py::codec::SessionCodec;
+
+    #[pymodule_export]
+    use crate::py::objects::{Fallback, Invalid};
+
+    /// `zlib.compress(data)` as this build computes it (used by the import-time self-check).
     #[pyfunction]
-    fn ping() -> &'static str {
-        "pong"
+    fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        crate::compress::compress_into(data, &mut out);
+        PyBytes::new(py, &out)
+    }
+
+    /// `http_date(now + lifetime)` for an aware UTC `now` and a timedelta, or
+    /// None when stock code must compute it.
+    #[pyfunction]
+    fn expires_header(
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        lifetime: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<String>> {
+        crate::py::time::expires_header(py, now, lifetime)
+    }
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        let py = m.py();
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        m.add(
+            "BUILD_PROFILE",
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            },
+        )?;
+        m.add("FALLBACK", crate::py::objects::fallback(py)?)?;
+        m.add("INVALID", crate::py::objects::invalid(py)?)?;
+        Ok(())
     }
 }

@@ -1,0 +1,102 @@
+"""When the native path may answer a call, and when stock code must.
+
+The native path reproduces Flask's default configuration. Every check here
+is about one thing that configuration may have been changed into; when a
+check fails, the call goes to stock Flask code instead, so the output is
+stock's by construction.
+"""
+
+from __future__ import annotations
+
+import typing as t
+import zlib
+
+from flask.json.provider import DefaultJSONProvider
+from flask.json.tag import TaggedJSONSerializer
+
+from . import _native
+
+if t.TYPE_CHECKING:
+    from flask.json.provider import JSONProvider
+
+#: Payloads for the import-time comparison with :func:`zlib.compress`: short,
+#: typical and large session JSON, repetitive and incompressible data.
+_ZLIB_SAMPLES: tuple[bytes, ...] = (
+    b"",
+    b"{}",
+    b'{"_permanent":true,"user_id":42}',
+    b'{"_flashes":[{" t":["message","Logged in."]}],"_fresh":true,'
+    b'"_id":"' + b"0123456789abcdef" * 8 + b'","_user_id":"1",'
+    b'"csrf_token":"' + b"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b" + b'"}',
+    b'{"items":[' + b",".join(b'{"id":%d,"name":"item %d","qty":%d}' % (i, i, i % 7) for i in range(200)) + b"]}",
+    bytes(range(256)) * 16,
+    bytes((i * 7919 + 13) % 251 for i in range(4096)),
+)
+
+
+def _zlib_matches() -> bool:
+    """Whether this build's deflate gives the interpreter's exact bytes."""
+    return all(_native.compress(s) == zlib.compress(s) for s in _ZLIB_SAMPLES)
+
+
+#: False when this platform's zlib compresses differently from the one the
+#: native module links; then every call takes the stock path.
+ZLIB_MATCHES: bool = _zlib_matches()
+
+_DEFAULT_TAG_TYPES: tuple[type, ...] = tuple(type(tag) for tag in TaggedJSONSerializer().order)
+_verified_serializer: tuple[t.Any, ...] | None = None
+
+
+def serializer_is_default(serializer: t.Any) -> bool:
+    """Whether ``serializer`` is Flask's tagged JSON serializer with exactly
+    the default tags, in the default order.
+
+    Registering a tag always changes the length of ``serializer.order``, so a
+    verified serializer is re-checked whenever that length, or the ``order``
+    or ``tags`` containers themselves, change.
+    """
+    global _verified_serializer
+    if type(serializer) is not TaggedJSONSerializer:
+        return False
+    order = serializer.order
+    tags = serializer.tags
+    seen = _verified_serializer
+    if (
+        seen is not None
+        and seen[0] is serializer
+        and seen[1] is order
+        and seen[2] == len(order)
+        and seen[3] is tags
+        and seen[4] == len(tags)
+    ):
+        return True
+    ok = (
+        tuple(type(tag) for tag in order) == _DEFAULT_TAG_TYPES
+        and len(tags) == sum(1 for tag in order if tag.key)
+        and all(tags.get(tag.key) is tag for tag in order if tag.key)
+    )
+    if ok:
+        _verified_serializer = (serializer, order, len(order), tags, len(tags))
+    return ok
+
+
+_provider_class_ok: dict[type, bool] = {}
+
+
+def provider_is_default(provider: JSONProvider) -> bool:
+    """Whether ``provider`` encodes and decodes as :class:`DefaultJSONProvider`
+    does. ``sort_keys``, ``ensure_ascii`` and ``default`` may be customised:
+    the native path reads them on every call."""
+    cls = type(provider)
+    ok = _provider_class_ok.get(cls)
+    if ok is None:
+        ok = (
+            issubclass(cls, DefaultJSONProvider)
+            and cls.dumps is DefaultJSONProvider.dumps
+            and cls.loads is DefaultJSONProvider.loads
+        )
+        _provider_class_ok[cls] = ok
+    if not ok:
+        return False
+    own = getattr(provider, "__dict__", {})
+    return "dumps" not in own and "loads" not in own

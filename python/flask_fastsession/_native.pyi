@@ -1,0 +1,46 @@
+"""Type stub of the private native module ``flask_fastsession._native``."""
+
+import typing as t
+from datetime import datetime
+from datetime import timedelta
+
+__version__: str
+BUILD_PROFILE: t.Literal["debug", "release"]
+
+@t.final
+class Fallback:
+    """Type of :data:`FALLBACK`."""
+
+@t.final
+class Invalid:
+    """Type of :data:`INVALID`."""
+
+#: Returned when stock code must answer the call.
+FALLBACK: Fallback
+#: Returned by ``SessionCodec.loads(..., quiet=True)`` for a bad signature.
+INVALID: Invalid
+
+@t.final
+class SessionCodec:
+    """Flask's session signing serializer for one list of secret keys
+    (oldest first, the current key last)."""
+
+    def __init__(self, secret_keys: list[str | bytes]) -> None: ...
+    def dumps(
+        self,
+        obj: t.Any,
+        timestamp: int,
+        sort_keys: t.Any,
+        ensure_ascii: t.Any,
+        default: t.Callable[[t.Any], t.Any],
+    ) -> str | Fallback: ...
+    def loads(
+        self,
+        value: str | bytes,
+        max_age: int | None,
+        now: int,
+        quiet: bool,
+    ) -> t.Any: ...
+
+def compress(data: bytes) -> bytes: ...
+def expires_header(now: datetime, lifetime: timedelta) -> str | None: ...

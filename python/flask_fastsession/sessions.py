@@ -1,0 +1,274 @@
+"""The session interface and signing serializer Flask users install."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import typing as t
+from datetime import datetime
+from datetime import timezone
+
+from flask.globals import _cv_app
+from flask.json.provider import _default as _flask_default
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
+
+from . import _native
+from ._checks import ZLIB_MATCHES
+from ._checks import provider_is_default
+from ._checks import serializer_is_default
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from flask.sessions import SessionMixin
+    from flask.wrappers import Request
+    from flask.wrappers import Response
+
+_Stock = SecureCookieSessionInterface
+_FALLBACK = _native.FALLBACK
+_INVALID = _native.INVALID
+_STOCK_DIGEST = SecureCookieSessionInterface.digest_method
+_CODEC_CACHE_SIZE = 64
+_codecs: dict[tuple[t.Any, ...], _native.SessionCodec] = {}
+
+
+def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
+    """The native codec for a key list, built once per distinct list.
+
+    The list is the one stock builds: ``SECRET_KEY_FALLBACKS`` extended in
+    (so a plain string contributes its characters), then the current key.
+    """
+    try:
+        cache_key = (secret_key, *fallbacks) if fallbacks else (secret_key,)
+        codec = _codecs.get(cache_key)
+    except TypeError:  # unhashable keys: stock code handles them
+        return None
+    if codec is None:
+        keys = [*fallbacks, secret_key] if fallbacks else [secret_key]
+        try:
+            codec = _native.SessionCodec(keys)
+        except (TypeError, ValueError):  # not str or bytes: stock decides
+            return None
+        if len(_codecs) >= _CODEC_CACHE_SIZE:
+            _codecs.clear()
+        _codecs[cache_key] = codec
+    return codec
+
+
+def _current_json_options() -> tuple[t.Any, t.Any, t.Any] | None:
+    """``(sort_keys, ensure_ascii, default)`` as :func:`flask.json.dumps`
+    would use them now, or None when the current app's JSON provider is not
+    one the native path reproduces."""
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return False, True, _flask_default
+    provider = ctx.app.json
+    if not provider_is_default(provider):
+        return None
+    return provider.sort_keys, provider.ensure_ascii, provider.default
+
+
+def _current_provider_ok() -> bool:
+    ctx = _cv_app.get(None)
+    return ctx is None or provider_is_default(ctx.app.json)
+
+
+class FastSigningSerializer(URLSafeTimedSerializer):
+    """The :class:`~itsdangerous.URLSafeTimedSerializer` that
+    :meth:`FastSessionInterface.get_signing_serializer` returns: the same
+    object stock Flask builds, whose ``dumps`` and ``loads`` run natively for
+    the session salt and fall back to itsdangerous for anything else.
+    """
+
+    def __init__(
+        self,
+        codec: _native.SessionCodec,
+        secret_key: t.Any,
+        **kwargs: t.Any,
+    ) -> None:
+        super().__init__(secret_key, **kwargs)
+        self._codec = codec
+
+    def dumps(self, obj: t.Any, salt: str | bytes | None = None) -> t.Any:
+        if salt is None:
+            options = _current_json_options()
+            if options is not None:
+                rv = self._codec.dumps(obj, int(time.time()), *options)
+                if rv is not _FALLBACK:
+                    return rv
+        return super().dumps(obj, salt)
+
+    def loads(  # type: ignore[override]
+        self,
+        s: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+        salt: str | bytes | None = None,
+    ) -> t.Any:
+        if not return_timestamp and salt is None and _current_provider_ok():
+            rv = self._codec.loads(s, max_age, int(time.time()), False)
+            if rv is not _FALLBACK:
+                return rv
+        return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)
+
+
+class FastSessionInterface(SecureCookieSessionInterface):
+    """Drop-in replacement for Flask's
+    :class:`~flask.sessions.SecureCookieSessionInterface`.
+
+    .. code-block:: python
+
+        app.session_interface = FastSessionInterface()
+
+    Cookies, headers, loaded values and exceptions are stock Flask's, byte for
+    byte. Signing, compression, tagged JSON and the expiry date run natively
+    whenever the configuration is Flask's default one (see
+    :meth:`uses_native`); anything else is handed to stock code.
+    """
+
+    #: Set to False to send every call to stock code (for A/B comparisons).
+    native_enabled: bool = True
+
+    @staticmethod
+    def uses_native(app: Flask) -> bool:
+        """Whether ``app``'s session calls take the native path right now.
+
+        True when ``app.session_interface`` is a :class:`FastSessionInterface`
+        with Flask's default signing parameters, serializer and JSON provider,
+        a secret key is set, and this platform's zlib matches the
+        interpreter's. Individual values the native path does not cover
+        (see the README) are still handed to stock code call by call.
+        """
+        interface = app.session_interface
+        return (
+            isinstance(interface, FastSessionInterface)
+            and interface._native_codec(app) is not None
+        )
+
+    def _native_codec(self, app: Flask) -> _native.SessionCodec | None:
+        """The codec for this call, or None if stock code must answer it."""
+        if not (
+            self.native_enabled
+            and ZLIB_MATCHES
+            and self.salt == "cookie-session"
+            and self.key_derivation == "hmac"
+            and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
+            and type(self).get_signing_serializer is FastSessionInterface.get_signing_serializer
+            and serializer_is_default(self.serializer)
+            and provider_is_default(app.json)
+        ):
+            return None
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        return _codec_for(secret_key, app.config["SECRET_KEY_FALLBACKS"])
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        codec = self._native_codec(app)
+        if codec is None:
+            return super().get_signing_serializer(app)
+        keys: list[str | bytes] = []
+        if fallbacks := app.config["SECRET_KEY_FALLBACKS"]:
+            keys.extend(fallbacks)
+        keys.append(app.secret_key)  # type: ignore[arg-type]
+        return FastSigningSerializer(
+            codec,
+            keys,
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        codec = self._native_codec(app)
+        if codec is None:
+            return super().open_session(app, request)
+        val = request.cookies.get(self.get_cookie_name(app))
+        if not val:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        data = codec.loads(val, max_age, int(time.time()), True)
+        if data is _INVALID:
+            return self.session_class()
+        if data is _FALLBACK:
+            serializer = _Stock.get_signing_serializer(self, app)
+            try:
+                data = serializer.loads(val, max_age=max_age)  # type: ignore[union-attr]
+            except BadSignature:
+                return self.session_class()
+        return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        codec = self._native_codec(app)
+        if codec is None:
+            return super().save_session(app, session, response)
+        # From here on, stock's save_session line by line.
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        partitioned = self.get_cookie_partitioned(app)
+        samesite = self.get_cookie_samesite(app)
+        httponly = self.get_cookie_httponly(app)
+
+        if session.accessed:
+            response.vary.add("Cookie")
+
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    name,
+                    domain=domain,
+                    path=path,
+                    secure=secure,
+                    partitioned=partitioned,
+                    samesite=samesite,
+                    httponly=httponly,
+                )
+                response.vary.add("Cookie")
+            return
+
+        if not self.should_set_cookie(app, session):
+            return
+
+        expires = self._expires(app, session)
+        data = dict(session)
+        provider = app.json
+        val = codec.dumps(
+            data,
+            int(time.time()),
+            provider.sort_keys,
+            provider.ensure_ascii,
+            provider.default,
+        )
+        if val is _FALLBACK:
+            val = _Stock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
+        response.set_cookie(
+            name,
+            val,
+            expires=expires,
+            httponly=httponly,
+            domain=domain,
+            path=path,
+            secure=secure,
+            partitioned=partitioned,
+            samesite=samesite,
+        )
+        response.vary.add("Cookie")
+
+    def _expires(self, app: Flask, session: SessionMixin) -> datetime | str | None:
+        """``get_expiration_time``, already formatted as the HTTP date
+        ``Set-Cookie`` will carry, when the stock method is in use."""
+        if type(self).get_expiration_time is not _Stock.get_expiration_time:
+            return self.get_expiration_time(app, session)
+        if not session.permanent:
+            return None
+        lifetime = app.permanent_session_lifetime
+        header = _native.expires_header(datetime.now(timezone.utc), lifetime)
+        if header is None:
+            return datetime.now(timezone.utc) + lifetime
+        return header

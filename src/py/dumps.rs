@@ -1,0 +1,570 @@
+//! Flask's tagged JSON, written straight from Python objects into bytes.
+//!
+//! The output equals `TaggedJSONSerializer.dumps(value)` (tagging, then
+//! `json.dumps(..., separators=(",", ":"))` with the app's `sort_keys`,
+//! `ensure_ascii` and `default`). Exact built-in types are dispatched by type
+//! pointer first; everything rarer goes through [`Dumper::tagged_cold`] in
+//! Flask's tag order. Whatever this walker cannot guarantee (nesting deeper than
+//! [`MAX_DEPTH`], a lone surrogate without `ensure_ascii`, mixed key types under
+//! `sort_keys`, an exception anywhere) returns [`Unsupported`], and the caller
+//! hands the whole call to stock code, which then gives stock's result or
+//! raises stock's exception.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::string::PyStringData;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use crate::encoding::standard_b64encode;
+use crate::json::write::{
+    write_float, write_i64, write_str_latin1, write_str_ucs2, write_str_ucs4,
+};
+use crate::py::objects;
+
+/// Deepest container nesting the native walker handles; deeper values go to
+/// stock code (whose tagger recurses in Python and decides where it fails).
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// The tag keys of Flask's default serializer.
+const TAG_KEYS: [&[u8]; 6] = [b" di", b" t", b" b", b" m", b" u", b" d"];
+
+/// This call must be answered by stock code.
+#[derive(Debug)]
+pub(crate) struct Unsupported;
+
+impl From<PyErr> for Unsupported {
+    fn from(_: PyErr) -> Self {
+        Unsupported
+    }
+}
+
+impl From<pyo3::CastError<'_, '_>> for Unsupported {
+    fn from(_: pyo3::CastError<'_, '_>) -> Self {
+        Unsupported
+    }
+}
+
+type Res = Result<(), Unsupported>;
+
+/// Options read from the app's JSON provider for one call.
+pub(crate) struct Options<'a, 'py> {
+    pub sort_keys: bool,
+    pub ensure_ascii: bool,
+    pub default: &'a Bound<'py, PyAny>,
+}
+
+/// Type objects of the rarer tagged types, looked up once per call.
+struct ColdTypes<'py> {
+    uuid: Bound<'py, PyAny>,
+    datetime: Bound<'py, PyAny>,
+}
+
+pub(crate) struct Dumper<'a, 'py> {
+    py: Python<'py>,
+    opts: Options<'a, 'py>,
+    out: &'a mut Vec<u8>,
+    depth: usize,
+    cold: Option<ColdTypes<'py>>,
+}
+
+#[inline]
+fn type_of(obj: &Bound<'_, PyAny>) -> *mut ffi::PyTypeObject {
+    // SAFETY: obj is a live object.
+    unsafe { ffi::Py_TYPE(obj.as_ptr()) }
+}
+
+/// Whether `key` (any object) is a str equal to one of the default tag keys.
+fn is_tag_key(key: &Bound<'_, PyAny>) -> bool {
+    let Ok(s) = key.cast::<PyString>() else {
+        return false;
+    };
+    // SAFETY: s is a str; the data is read while s is alive.
+    match unsafe { s.data() } {
+        Ok(PyStringData::Ucs1(b)) => TAG_KEYS.contains(&b),
+        _ => false,
+    }
+}
+
+impl<'a, 'py> Dumper<'a, 'py> {
+    pub(crate) fn new(py: Python<'py>, opts: Options<'a, 'py>, out: &'a mut Vec<u8>) -> Self {
+        Dumper {
+            py,
+            opts,
+            out,
+            depth: 0,
+            cold: None,
+        }
+    }
+
+    fn enter(&mut self) -> Res {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Unsupported);
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn cold_types(&mut self) -> Result<&ColdTypes<'py>, Unsupported> {
+        if self.cold.is_none() {
+            self.cold = Some(ColdTypes {
+                uuid: objects::uuid_class(self.py)?.clone(),
+                datetime: objects::datetime_class(self.py)?,
+            });
+        }
+        self.cold.as_ref().ok_or(Unsupported)
+    }
+
+    /// `tag(value)` followed by JSON encoding of the result.
+    pub(crate) fn tagged(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        let ty = type_of(obj);
+        // SAFETY: taking the address of the interpreter's static type objects.
+        unsafe {
+            if ty == &raw mut ffi::PyUnicode_Type {
+                return self.string(obj);
+            }
+            if ty == &raw mut ffi::PyLong_Type {
+                return self.int(obj);
+            }
+            if ty == &raw mut ffi::PyDict_Type {
+                return self.dict_tagged(obj.cast_unchecked::<PyDict>());
+            }
+            if ty == &raw mut ffi::PyList_Type {
+                return self.list_tagged(obj.cast_unchecked::<PyList>());
+            }
+            if ty == &raw mut ffi::PyBool_Type {
+                self.out
+                    .extend_from_slice(if obj.is_truthy()? { b"true" } else { b"false" });
+                return Ok(());
+            }
+            if obj.is_none() {
+                self.out.extend_from_slice(b"null");
+                return Ok(());
+            }
+            if ty == &raw mut ffi::PyFloat_Type {
+                write_float(ffi::PyFloat_AS_DOUBLE(obj.as_ptr()), self.out);
+                return Ok(());
+            }
+            if ty == &raw mut ffi::PyTuple_Type {
+                return self.tuple_tagged(obj.cast_unchecked::<PyTuple>());
+            }
+            if ty == &raw mut ffi::PyBytes_Type {
+                return self.bytes_tagged(obj);
+            }
+        }
+        self.tagged_cold(obj)
+    }
+
+    /// Everything that is not an exact built-in type, in Flask's tag order.
+    #[inline(never)]
+    fn tagged_cold(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        // TagDict / PassDict (dict subclasses).
+        if obj.is_instance_of::<PyDict>() {
+            return self.dict_subclass_tagged(obj);
+        }
+        // TagTuple (tuple subclasses, namedtuples).
+        if obj.is_instance_of::<PyTuple>() {
+            self.enter()?;
+            self.out.extend_from_slice(b"{\" t\":[");
+            self.iter_tagged(obj)?;
+            self.out.extend_from_slice(b"]}");
+            self.leave();
+            return Ok(());
+        }
+        // PassList (list subclasses).
+        if obj.is_instance_of::<PyList>() {
+            self.enter()?;
+            self.out.push(b'[');
+            self.iter_tagged(obj)?;
+            self.out.push(b']');
+            self.leave();
+            return Ok(());
+        }
+        // TagBytes (bytes subclasses).
+        if obj.is_instance_of::<pyo3::types::PyBytes>() {
+            return self.bytes_tagged(obj);
+        }
+        // TagMarkup: anything with a callable `__html__`.
+        if let Some(html) = obj.getattr_opt("__html__")? {
+            if html.is_callable() {
+                let text = html.call0()?.str()?;
+                self.out.extend_from_slice(b"{\" m\":");
+                self.string(text.as_any())?;
+                self.out.push(b'}');
+                return Ok(());
+            }
+        }
+        let (is_uuid, is_datetime) = {
+            let cold = self.cold_types()?;
+            let uuid = cold.uuid.clone();
+            let datetime = cold.datetime.clone();
+            (obj.is_instance(&uuid)?, obj.is_instance(&datetime)?)
+        };
+        // TagUUID.
+        if is_uuid {
+            let hex = obj.getattr("hex")?;
+            self.out.extend_from_slice(b"{\" u\":");
+            self.string(&hex)?;
+            self.out.push(b'}');
+            return Ok(());
+        }
+        // TagDateTime.
+        if is_datetime {
+            let date = crate::py::time::http_date_of(self.py, obj)?;
+            self.out.extend_from_slice(b"{\" d\":\"");
+            self.out.extend_from_slice(date.as_bytes());
+            self.out.extend_from_slice(b"\"}");
+            return Ok(());
+        }
+        // Untagged: left to json.dumps.
+        self.plain(obj)
+    }
+
+    fn dict_tagged(&mut self, dict: &Bound<'py, PyDict>) -> Res {
+        if dict.len() == 1 {
+            if let Some((key, value)) = first_item(dict) {
+                if is_tag_key(&key) {
+                    return self.tag_dict(&key, &value);
+                }
+            }
+        }
+        self.enter()?;
+        self.dict_body(dict, true)?;
+        self.leave();
+        Ok(())
+    }
+
+    /// TagDict: `{" di": {key + "__": tag(value)}}`.
+    fn tag_dict(&mut self, key: &Bound<'py, PyAny>, value: &Bound<'py, PyAny>) -> Res {
+        self.enter()?;
+        self.out.extend_from_slice(b"{\" di\":{");
+        let suffixed = PyString::new(self.py, &format!("{}__", key.cast::<PyString>()?.to_str()?));
+        self.string(suffixed.as_any())?;
+        self.out.push(b':');
+        self.tagged(value)?;
+        self.out.extend_from_slice(b"}}");
+        self.leave();
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn dict_subclass_tagged(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        if obj.len()? == 1 {
+            let key = obj.try_iter()?.next().ok_or(Unsupported)??;
+            if is_tag_key(&key) {
+                let value = obj.get_item(&key)?;
+                return self.tag_dict(&key, &value);
+            }
+        }
+        // PassDict builds `{k: tag(v) for k, v in value.items()}`.
+        let plain = PyDict::new(self.py);
+        for pair in obj.call_method0("items")?.try_iter()? {
+            let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair?.extract()?;
+            plain.set_item(k, v)?;
+        }
+        self.enter()?;
+        self.dict_body(&plain, true)?;
+        self.leave();
+        Ok(())
+    }
+
+    /// `{key:value,...}` of an exact dict; values tagged or plain.
+    fn dict_body(&mut self, dict: &Bound<'py, PyDict>, tagged: bool) -> Res {
+        self.out.push(b'{');
+        let len = dict.len();
+        if self.opts.sort_keys && len > 1 {
+            let mut items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = Vec::with_capacity(len);
+            let mut pos: ffi::Py_ssize_t = 0;
+            while let Some((k, v)) = next_item(dict, &mut pos) {
+                if k.cast::<PyString>().is_err() {
+                    // Stock sorts mixed keys with Python's `<`: leave it to stock.
+                    return Err(Unsupported);
+                }
+                items.push((k, v));
+            }
+            let mut failed = false;
+            items.sort_by(|(a, _), (b, _)| {
+                // SAFETY: both are str objects (checked above).
+                let c = unsafe { ffi::PyUnicode_Compare(a.as_ptr(), b.as_ptr()) };
+                if c == -1 && unsafe { !ffi::PyErr_Occurred().is_null() } {
+                    failed = true;
+                }
+                c.cmp(&0)
+            });
+            if failed {
+                let _ = PyErr::take(self.py);
+                return Err(Unsupported);
+            }
+            for (i, (k, v)) in items.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(b',');
+                }
+                self.key(k)?;
+                self.out.push(b':');
+                if tagged {
+                    self.tagged(v)?;
+                } else {
+                    self.plain(v)?;
+                }
+            }
+        } else {
+            let mut pos: ffi::Py_ssize_t = 0;
+            let mut first = true;
+            while let Some((k, v)) = next_item(dict, &mut pos) {
+                if !first {
+                    self.out.push(b',');
+                }
+                first = false;
+                self.key(&k)?;
+                self.out.push(b':');
+                if tagged {
+                    self.tagged(&v)?;
+                } else {
+                    self.plain(&v)?;
+                }
+                if dict.len() != len {
+                    return Err(Unsupported);
+                }
+            }
+        }
+        self.out.push(b'}');
+        Ok(())
+    }
+
+    fn list_tagged(&mut self, list: &Bound<'py, PyList>) -> Res {
+        self.enter()?;
+        self.out.push(b'[');
+        let mut i = 0;
+        while i < list.len() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            let item = list.get_item(i)?;
+            self.tagged(&item)?;
+            i += 1;
+        }
+        self.out.push(b']');
+        self.leave();
+        Ok(())
+    }
+
+    fn tuple_tagged(&mut self, tuple: &Bound<'py, PyTuple>) -> Res {
+        self.enter()?;
+        self.out.extend_from_slice(b"{\" t\":[");
+        for (i, item) in tuple.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.tagged(&item)?;
+        }
+        self.out.extend_from_slice(b"]}");
+        self.leave();
+        Ok(())
+    }
+
+    /// `[tag(x) for x in obj]` through the iterator protocol.
+    fn iter_tagged(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        for (i, item) in obj.try_iter()?.enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.tagged(&item?)?;
+        }
+        Ok(())
+    }
+
+    fn bytes_tagged(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        let bytes = obj.cast::<pyo3::types::PyBytes>()?;
+        self.out.extend_from_slice(b"{\" b\":\"");
+        self.out
+            .extend_from_slice(standard_b64encode(bytes.as_bytes()).as_bytes());
+        self.out.extend_from_slice(b"\"}");
+        Ok(())
+    }
+
+    /// A str (or str subclass), by its code points.
+    fn string(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        // SAFETY: the caller checked obj is a str (or a subclass); the data is
+        // read while obj is alive.
+        let s = unsafe { obj.cast_unchecked::<PyString>() };
+        let ensure_ascii = self.opts.ensure_ascii;
+        match unsafe { s.data() }? {
+            PyStringData::Ucs1(b) => {
+                write_str_latin1(b, ensure_ascii, self.out);
+                Ok(())
+            }
+            PyStringData::Ucs2(u) => {
+                write_str_ucs2(u, ensure_ascii, self.out).map_err(|_| Unsupported)
+            }
+            PyStringData::Ucs4(u) => {
+                write_str_ucs4(u, ensure_ascii, self.out).map_err(|_| Unsupported)
+            }
+        }
+    }
+
+    /// An int (or subclass) by value, as `int.__repr__` writes it.
+    fn int(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        let mut overflow: std::os::raw::c_int = 0;
+        // SAFETY: obj is an int (or subclass).
+        let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow) };
+        if overflow == 0 {
+            if v == -1 && PyErr::take(self.py).is_some() {
+                return Err(Unsupported);
+            }
+            write_i64(v, self.out);
+            return Ok(());
+        }
+        self.big_int(obj)
+    }
+
+    #[inline(never)]
+    fn big_int(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        // `int.__repr__`, not a subclass's; honours the int max-str-digits limit.
+        // SAFETY: PyLong_Type always has tp_repr; obj is an int (or subclass).
+        let repr = unsafe {
+            let f = ffi::PyLong_Type.tp_repr.ok_or(Unsupported)?;
+            Bound::from_owned_ptr_or_err(self.py, f(obj.as_ptr()))?
+        };
+        self.out
+            .extend_from_slice(repr.cast::<PyString>()?.to_str()?.as_bytes());
+        Ok(())
+    }
+
+    /// A dict key, coerced the way `json.dumps` does.
+    fn key(&mut self, k: &Bound<'py, PyAny>) -> Res {
+        if k.is_instance_of::<PyString>() {
+            return self.string(k);
+        }
+        // SAFETY: type checks on a live object.
+        unsafe {
+            if ffi::PyFloat_Check(k.as_ptr()) != 0 {
+                self.out.push(b'"');
+                write_float(ffi::PyFloat_AsDouble(k.as_ptr()), self.out);
+                self.out.push(b'"');
+                return Ok(());
+            }
+            let p = k.as_ptr();
+            if p == ffi::Py_True() {
+                self.out.extend_from_slice(b"\"true\"");
+                return Ok(());
+            }
+            if p == ffi::Py_False() {
+                self.out.extend_from_slice(b"\"false\"");
+                return Ok(());
+            }
+            if p == ffi::Py_None() {
+                self.out.extend_from_slice(b"\"null\"");
+                return Ok(());
+            }
+            if ffi::PyLong_Check(p) != 0 {
+                self.out.push(b'"');
+                self.int(k)?;
+                self.out.push(b'"');
+                return Ok(());
+            }
+        }
+        Err(Unsupported)
+    }
+
+    /// Plain `json.dumps` encoding (no tags): what `default()` results and
+    /// untagged leftovers get, in the C encoder's order of checks.
+    fn plain(&mut self, obj: &Bound<'py, PyAny>) -> Res {
+        let p = obj.as_ptr();
+        // SAFETY: type checks on a live object.
+        unsafe {
+            if p == ffi::Py_None() {
+                self.out.extend_from_slice(b"null");
+                return Ok(());
+            }
+            if p == ffi::Py_True() {
+                self.out.extend_from_slice(b"true");
+                return Ok(());
+            }
+            if p == ffi::Py_False() {
+                self.out.extend_from_slice(b"false");
+                return Ok(());
+            }
+            if ffi::PyUnicode_Check(p) != 0 {
+                return self.string(obj);
+            }
+            if ffi::PyLong_Check(p) != 0 {
+                return self.int(obj);
+            }
+            if ffi::PyFloat_Check(p) != 0 {
+                write_float(ffi::PyFloat_AsDouble(p), self.out);
+                return Ok(());
+            }
+            if ffi::PyList_Check(p) != 0 || ffi::PyTuple_Check(p) != 0 {
+                // PySequence_Fast: the list/tuple storage itself, subclasses too.
+                let seq: Vec<Bound<'py, PyAny>> = if ffi::PyList_Check(p) != 0 {
+                    obj.cast_unchecked::<PyList>().iter().collect()
+                } else {
+                    obj.cast_unchecked::<PyTuple>().iter().collect()
+                };
+                self.enter()?;
+                self.out.push(b'[');
+                for (i, item) in seq.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(b',');
+                    }
+                    self.plain(item)?;
+                }
+                self.out.push(b']');
+                self.leave();
+                return Ok(());
+            }
+            if ffi::PyDict_Check(p) != 0 {
+                self.enter()?;
+                if ffi::PyDict_CheckExact(p) != 0 {
+                    self.dict_body(obj.cast_unchecked::<PyDict>(), false)?;
+                } else {
+                    // PyMapping_Items: a subclass's own items().
+                    let plain = PyDict::new(self.py);
+                    for pair in obj.call_method0("items")?.try_iter()? {
+                        let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair?.extract()?;
+                        plain.set_item(k, v)?;
+                    }
+                    self.dict_body(&plain, false)?;
+                }
+                self.leave();
+                return Ok(());
+            }
+        }
+        // Unknown type: the provider's default(), whose result is encoded plainly.
+        self.enter()?;
+        let converted = self.opts.default.call1((obj,))?;
+        self.plain(&converted)?;
+        self.leave();
+        Ok(())
+    }
+}
+
+/// The first (key, value) of a dict, as new references.
+fn first_item<'py>(dict: &Bound<'py, PyDict>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let mut pos: ffi::Py_ssize_t = 0;
+    next_item(dict, &mut pos)
+}
+
+/// `PyDict_Next` returning new references, so the items outlive any mutation
+/// of the dict by Python code called while they are in use.
+fn next_item<'py>(
+    dict: &Bound<'py, PyDict>,
+    pos: &mut ffi::Py_ssize_t,
+) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let mut k: *mut ffi::PyObject = std::ptr::null_mut();
+    let mut v: *mut ffi::PyObject = std::ptr::null_mut();
+    // SAFETY: dict is a live dict; PyDict_Next yields borrowed references that
+    // are immediately turned into owned ones.
+    unsafe {
+        if ffi::PyDict_Next(dict.as_ptr(), pos, &mut k, &mut v) == 0 {
+            return None;
+        }
+        Some((
+            Bound::from_borrowed_ptr(dict.py(), k),
+            Bound::from_borrowed_ptr(dict.py(), v),
+        ))
+    }
+}

@@ -1,0 +1,195 @@
+//! Flask's tagged JSON, parsed straight into Python objects.
+//!
+//! The parser ([`crate::json::parse`]) accepts a subset of what `json.loads`
+//! accepts and this builder untags bottom-up as `TaggedJSONSerializer.loads`
+//! does. Any error means "ask stock code": the caller re-runs stock's
+//! `loads`, which then returns stock's value or raises stock's `BadPayload`.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDateTime, PyDict, PyFloat, PyList, PyString, PyTuple};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+use crate::expiry;
+use crate::json::parse::{parse, Builder, JsonStr, ParseError};
+use crate::py::objects;
+
+/// Deepest nesting parsed natively; stock code decides about anything deeper.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+pub(crate) struct PyBuilder<'py> {
+    py: Python<'py>,
+}
+
+/// `json.loads` + untag of `text`, or an error meaning "use stock code".
+pub(crate) fn loads_tagged<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
+    let mut builder = PyBuilder { py };
+    match parse(text, &mut builder, MAX_DEPTH) {
+        Ok(v) => Some(v),
+        Err(ParseError::Builder(_)) | Err(ParseError::Syntax { .. }) | Err(ParseError::TooDeep) => {
+            None
+        }
+    }
+}
+
+fn new_str<'py>(py: Python<'py>, s: JsonStr<'_>) -> PyResult<Bound<'py, PyAny>> {
+    match s {
+        JsonStr::Str(s) => Ok(PyString::new(py, s).into_any()),
+        JsonStr::CodePoints(cps) => {
+            // SAFETY: cps is a valid slice of UCS4 code units; the call copies it.
+            unsafe {
+                Bound::from_owned_ptr_or_err(
+                    py,
+                    ffi::PyUnicode_FromKindAndData(
+                        ffi::PyUnicode_4BYTE_KIND as std::os::raw::c_int,
+                        cps.as_ptr().cast(),
+                        cps.len() as ffi::Py_ssize_t,
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl<'py> Builder for PyBuilder<'py> {
+    type Value = Bound<'py, PyAny>;
+    type Array = Bound<'py, PyList>;
+    type Object = Bound<'py, PyDict>;
+    type Error = PyErr;
+
+    fn null(&mut self) -> PyResult<Self::Value> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+
+    fn boolean(&mut self, v: bool) -> PyResult<Self::Value> {
+        Ok(pyo3::types::PyBool::new(self.py, v).to_owned().into_any())
+    }
+
+    fn int(&mut self, v: i64) -> PyResult<Self::Value> {
+        Ok(v.into_pyobject(self.py)?.into_any())
+    }
+
+    fn big_int(&mut self, digits: &str) -> PyResult<Self::Value> {
+        // int(str): the same conversion (and digit limit) as json.loads.
+        self.py.get_type::<pyo3::types::PyInt>().call1((digits,))
+    }
+
+    fn float(&mut self, v: f64) -> PyResult<Self::Value> {
+        Ok(PyFloat::new(self.py, v).into_any())
+    }
+
+    fn string(&mut self, s: JsonStr<'_>) -> PyResult<Self::Value> {
+        new_str(self.py, s)
+    }
+
+    fn start_array(&mut self) -> PyResult<Self::Array> {
+        Ok(PyList::empty(self.py))
+    }
+
+    fn array_push(&mut self, a: &mut Self::Array, v: Self::Value) -> PyResult<()> {
+        a.append(v)
+    }
+
+    fn end_array(&mut self, a: Self::Array) -> PyResult<Self::Value> {
+        Ok(a.into_any())
+    }
+
+    fn start_object(&mut self) -> PyResult<Self::Object> {
+        Ok(PyDict::new(self.py))
+    }
+
+    fn object_insert(
+        &mut self,
+        o: &mut Self::Object,
+        key: JsonStr<'_>,
+        v: Self::Value,
+    ) -> PyResult<()> {
+        o.set_item(new_str(self.py, key)?, v)
+    }
+
+    fn end_object(&mut self, o: Self::Object) -> PyResult<Self::Value> {
+        if o.len() == 1 {
+            if let Some((k, v)) = o.iter().next() {
+                if let Ok(key) = k.cast::<PyString>() {
+                    if let Ok(pyo3::types::string::PyStringData::Ucs1(tag)) = unsafe { key.data() }
+                    {
+                        if let Some(value) = untag(self.py, tag, &v)? {
+                            return Ok(value);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(o.into_any())
+    }
+}
+
+fn fallback_error() -> PyErr {
+    pyo3::exceptions::PyValueError::new_err("handled by stock code")
+}
+
+/// `TaggedJSONSerializer.untag` for a one-key object `{tag: value}`; None
+/// when `tag` is not one of Flask's tag keys.
+fn untag<'py>(
+    py: Python<'py>,
+    tag: &[u8],
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let out = match tag {
+        b" t" => match value.cast::<PyList>() {
+            Ok(list) => list.to_tuple().into_any(),
+            Err(_) => py.get_type::<PyTuple>().call1((value,))?,
+        },
+        b" b" => {
+            let fast = value
+                .cast::<PyString>()
+                .ok()
+                .and_then(|s| s.to_str().ok().map(str::as_bytes))
+                .and_then(|s| STANDARD.decode(s).ok());
+            match fast {
+                Some(bytes) => PyBytes::new(py, &bytes).into_any(),
+                None => objects::b64decode(py)?.call1((value,))?,
+            }
+        }
+        b" m" => objects::markup_class(py)?.call1((value,))?,
+        b" u" => objects::uuid_class(py)?.call1((value,))?,
+        b" d" => {
+            let fast = value
+                .cast::<PyString>()
+                .ok()
+                .and_then(|s| s.to_str().ok().map(str::as_bytes))
+                .and_then(expiry::parse_canonical_http_date);
+            match fast {
+                Some((y, mo, d, h, mi, s)) if objects::datetime_is_real(py)? => {
+                    let utc = objects::utc(py)?.cast::<pyo3::types::PyTzInfo>()?;
+                    PyDateTime::new(py, y, mo, d, h, mi, s, 0, Some(utc))?.into_any()
+                }
+                // Unparsed forms, or `datetime.datetime` replaced (freezegun):
+                // werkzeug builds the value, exactly as in stock.
+                _ => objects::parse_date(py)?.call1((value,))?,
+            }
+        }
+        b" di" => {
+            // `{key[:-2]: value[key]}` for the first key; anything but a
+            // non-empty dict with a str first key is left to stock code.
+            let dict = value.cast::<PyDict>().map_err(|_| fallback_error())?;
+            let (k, v) = dict.iter().next().ok_or_else(fallback_error)?;
+            let k = k.cast::<PyString>().map_err(|_| fallback_error())?;
+            // SAFETY: k is a str; PyUnicode_Substring returns a new reference.
+            let stripped = unsafe {
+                let n = ffi::PyUnicode_GetLength(k.as_ptr());
+                Bound::from_owned_ptr_or_err(
+                    py,
+                    ffi::PyUnicode_Substring(k.as_ptr(), 0, (n - 2).max(0)),
+                )?
+            };
+            let out = PyDict::new(py);
+            out.set_item(stripped, v)?;
+            out.into_any()
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(out))
+}

@@ -1,0 +1,9 @@
+//! The pyo3 edge: walking and building Python objects, exceptions, and the
+//! classes and functions `flask_fastsession._native` exports.
+
+pub(crate) mod codec;
+pub(crate) mod dumps;
+pub(crate) mod errors;
+pub(crate) mod loads;
+pub(crate) mod objects;
+pub(crate) mod time;

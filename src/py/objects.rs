@@ -1,0 +1,91 @@
+//! Python objects the native code needs, imported once per interpreter.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+/// Imports `module.name` once and returns it, borrowed for `'py`.
+macro_rules! cached_attr {
+    ($fn_name:ident, $module:literal, $attr:literal) => {
+        pub(crate) fn $fn_name(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+            static CELL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+            CELL.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+                Ok(py.import($module)?.getattr($attr)?.unbind())
+            })
+            .map(|o| o.bind(py))
+        }
+    };
+}
+
+cached_attr!(bad_signature, "itsdangerous.exc", "BadSignature");
+cached_attr!(bad_time_signature, "itsdangerous.exc", "BadTimeSignature");
+cached_attr!(signature_expired, "itsdangerous.exc", "SignatureExpired");
+cached_attr!(uuid_class, "uuid", "UUID");
+cached_attr!(markup_class, "markupsafe", "Markup");
+cached_attr!(parse_date, "werkzeug.http", "parse_date");
+cached_attr!(b64decode, "base64", "b64decode");
+
+/// The interpreter's own `datetime.datetime` (never a patched stand-in).
+pub(crate) fn datetime_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    Ok(py.get_type::<pyo3::types::PyDateTime>().into_any())
+}
+
+/// Whether `datetime.datetime` is still the interpreter's own class (time
+/// freezers such as freezegun replace it, and stock code then builds their
+/// subclass).
+pub(crate) fn datetime_is_real(py: Python<'_>) -> PyResult<bool> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let module = MODULE.get_or_try_init(py, || -> PyResult<Py<PyModule>> {
+        Ok(py.import("datetime")?.unbind())
+    })?;
+    let current = module.bind(py).getattr("datetime")?;
+    Ok(current.is(&datetime_class(py)?))
+}
+
+/// `datetime.timezone.utc`.
+pub(crate) fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static CELL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    CELL.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py
+            .import("datetime")?
+            .getattr("timezone")?
+            .getattr("utc")?
+            .unbind())
+    })
+    .map(|o| o.bind(py))
+}
+
+/// A private sentinel: "this call must be answered by stock code".
+#[pyclass(frozen, module = "flask_fastsession._native")]
+pub(crate) struct Fallback;
+
+#[pymethods]
+impl Fallback {
+    fn __repr__(&self) -> &'static str {
+        "<flask_fastsession fallback>"
+    }
+}
+
+/// A private sentinel: "the signature did not verify" (`open_session` makes an empty session).
+#[pyclass(frozen, module = "flask_fastsession._native")]
+pub(crate) struct Invalid;
+
+#[pymethods]
+impl Invalid {
+    fn __repr__(&self) -> &'static str {
+        "<flask_fastsession invalid>"
+    }
+}
+
+/// The one `Fallback` instance.
+pub(crate) fn fallback(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static CELL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    CELL.get_or_try_init(py, || Py::new(py, Fallback).map(Py::into_any))
+        .map(|o| o.bind(py))
+}
+
+/// The one `Invalid` instance.
+pub(crate) fn invalid(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static CELL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    CELL.get_or_try_init(py, || Py::new(py, Invalid).map(Py::into_any))
+        .map(|o| o.bind(py))
+}
