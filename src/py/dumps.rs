@@ -241,7 +241,23 @@ impl<'a, 'py> Dumper<'a, 'py> {
     fn tag_dict(&mut self, key: &Bound<'py, PyAny>, value: &Bound<'py, PyAny>) -> Res {
         self.enter()?;
         self.out.extend_from_slice(b"{\" di\":{");
-        let suffixed = PyString::new(self.py, &format!("{}__", key.cast::<PyString>()?.to_str()?));
+        // `f"{key}__"`: format(key, "") calls a str subclass's own __str__.
+        let formatted = if key.is_exact_instance_of::<PyString>() {
+            key.clone()
+        } else {
+            let spec = PyString::new(self.py, "");
+            // SAFETY: key is a live object; PyObject_Format returns a new reference.
+            unsafe {
+                Bound::from_owned_ptr_or_err(
+                    self.py,
+                    ffi::PyObject_Format(key.as_ptr(), spec.as_ptr()),
+                )?
+            }
+        };
+        let suffixed = PyString::new(
+            self.py,
+            &format!("{}__", formatted.cast::<PyString>()?.to_str()?),
+        );
         self.string(suffixed.as_any())?;
         self.out.push(b':');
         self.tagged(value)?;
