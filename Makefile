@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 DEV_PACKAGES := "maturin>=1.7,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2"
 
-.PHONY: help venv develop demo test test-rust test-python lint fmt clean
+.PHONY: help venv develop demo test test-rust test-python lint fmt bench fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,14 @@ lint: ## cargo fmt --check and clippy -D warnings
 
 fmt: ## Format the Rust code
 	cargo fmt
+
+bench: develop ## Benchmarks: stock vs fast in one run, medians and ratios
+	$(PY) -m pip install -q -r benches/requirements.txt
+	$(PY) benches/run.py
+
+FUZZ_SECONDS ?= 60
+fuzz: develop ## Fuzz the native decoders for FUZZ_SECONDS per target
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 clean: ## Remove build outputs
 	rm -rf target $(VENV) .pytest_cache .hypothesis
