@@ -1,0 +1,97 @@
+"""Fixtures and hypothesis profiles for the differential suite.
+
+Profiles (select with HYPOTHESIS_PROFILE, default ``dev``):
+
+- ``dev``: ~100 examples per property, for the edit-test loop.
+- ``ci``: 2000 examples per property, no deadline (CI machines are noisy).
+- ``thorough``: 100,000 examples per property, for a long soak.
+"""
+
+from __future__ import annotations
+
+import os
+import typing as t
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import session_json_serializer
+from hypothesis import HealthCheck, settings
+
+from differential import IMPLS, NATIVE_READY, Pair, make_app, make_pair
+
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile(
+    "thorough",
+    max_examples=100_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    state = "native codec present" if NATIVE_READY else "placeholder (no _native.SessionCodec)"
+    return [
+        f"flask-fastsession: {state}",
+        f"hypothesis profile: {settings._current_profile}",  # type: ignore[attr-defined]
+    ]
+
+
+@pytest.fixture(params=IMPLS)
+def impl(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs once against stock Flask and once against the fast path."""
+    return t.cast(str, request.param)
+
+
+@pytest.fixture
+def app_factory(impl: str) -> Callable[..., Flask]:
+    """``app_factory(config=..., overrides=..., secret_key=...)`` -> app using ``impl``."""
+
+    def factory(**kwargs: t.Any) -> Flask:
+        return make_app(impl, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def app(app_factory: Callable[..., Flask]) -> Flask:
+    return app_factory()
+
+
+@pytest.fixture
+def pair_factory() -> Callable[..., Pair]:
+    """``pair_factory(**make_app kwargs)`` -> Pair(stock app, fast app), same config."""
+    return make_pair
+
+
+@pytest.fixture(autouse=True)
+def _shared_serializer_untouched() -> t.Iterator[None]:
+    """``flask.sessions.session_json_serializer`` is shared by every app in the process.
+
+    A test that registers a tag on it must undo that; fail loudly if one did not, and
+    restore it so the rest of the suite is not poisoned.
+    """
+    tags = dict(session_json_serializer.tags)
+    order = list(session_json_serializer.order)
+    yield
+    changed = session_json_serializer.tags != tags or session_json_serializer.order != order
+    session_json_serializer.tags.clear()
+    session_json_serializer.tags.update(tags)
+    session_json_serializer.order[:] = order
+    assert not changed, "test left a tag registered on flask.sessions.session_json_serializer"
+
+
+@pytest.fixture
+def private_serializer() -> TaggedJSONSerializer:
+    """A fresh TaggedJSONSerializer, safe to register tags on."""
+    return TaggedJSONSerializer()
