@@ -4,13 +4,15 @@
 //! tests: [`signing`] (itsdangerous's timed HMAC-SHA1 signer with Flask's
 //! parameters), [`encoding`] (base64 as itsdangerous and CPython do it),
 //! [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
-//! [`expiry`] (HTTP dates) and [`json`] (CPython-compatible JSON writer and
-//! parser). The `py` module is the only place that touches Python objects.
+//! [`expiry`] (HTTP dates), [`json`] (CPython-compatible JSON writer and
+//! parser) and [`memo`] (the bounded payload memo). The `py` module is the
+//! only place that touches Python objects.
 
 pub mod compress;
 pub mod encoding;
 pub mod expiry;
 pub mod json;
+pub mod memo;
 pub mod signing;
 
 mod py;
@@ -46,6 +48,19 @@ mod native {
         lifetime: &Bound<'_, PyAny>,
     ) -> PyResult<Option<String>> {
         crate::py::time::expires_header(py, now, lifetime)
+    }
+
+    /// Turns the payload memo on or off (off also forgets it).
+    #[pyfunction]
+    fn set_payload_memo(enabled: bool) {
+        crate::py::codec::PAYLOAD_MEMO.set_enabled(enabled);
+        crate::py::codec::JSON_MEMO.set_enabled(enabled);
+    }
+
+    /// Whether the payload memo is on.
+    #[pyfunction]
+    fn payload_memo_enabled() -> bool {
+        crate::py::codec::PAYLOAD_MEMO.is_enabled()
     }
 
     #[pymodule_init]

@@ -51,9 +51,10 @@ def serializer_is_default(serializer: t.Any) -> bool:
     """Whether ``serializer`` is Flask's tagged JSON serializer with exactly
     the default tags, in the default order.
 
-    Registering a tag always changes the length of ``serializer.order``, so a
-    verified serializer is re-checked whenever that length, or the ``order``
-    or ``tags`` containers themselves, change.
+    A serializer once verified is remembered with copies of its ``order`` and
+    ``tags``; later calls compare against those copies (item by item, by
+    identity first), so registering a tag or replacing one in place is seen
+    on the next call.
     """
     global _verified_serializer
     if type(serializer) is not TaggedJSONSerializer:
@@ -61,14 +62,7 @@ def serializer_is_default(serializer: t.Any) -> bool:
     order = serializer.order
     tags = serializer.tags
     seen = _verified_serializer
-    if (
-        seen is not None
-        and seen[0] is serializer
-        and seen[1] is order
-        and seen[2] == len(order)
-        and seen[3] is tags
-        and seen[4] == len(tags)
-    ):
+    if seen is not None and seen[0] is serializer and order == seen[1] and tags == seen[2]:
         return True
     ok = (
         tuple(type(tag) for tag in order) == _DEFAULT_TAG_TYPES
@@ -76,7 +70,7 @@ def serializer_is_default(serializer: t.Any) -> bool:
         and all(tags.get(tag.key) is tag for tag in order if tag.key)
     )
     if ok:
-        _verified_serializer = (serializer, order, len(order), tags, len(tags))
+        _verified_serializer = (serializer, list(order), dict(tags))
     return ok
 
 

@@ -16,6 +16,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from . import _native
 from ._checks import ZLIB_MATCHES
+from ._headers import add_vary_cookie
+from ._headers import set_session_cookie
 from ._checks import provider_is_default
 from ._checks import serializer_is_default
 
@@ -216,7 +218,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
         httponly = self.get_cookie_httponly(app)
 
         if session.accessed:
-            response.vary.add("Cookie")
+            add_vary_cookie(response)
 
         if not session:
             if session.modified:
@@ -247,18 +249,10 @@ class FastSessionInterface(SecureCookieSessionInterface):
         )
         if val is _FALLBACK:
             val = _Stock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
-        response.set_cookie(
-            name,
-            val,
-            expires=expires,
-            httponly=httponly,
-            domain=domain,
-            path=path,
-            secure=secure,
-            partitioned=partitioned,
-            samesite=samesite,
+        set_session_cookie(
+            response, name, val, expires, domain, path, secure, httponly, samesite, partitioned
         )
-        response.vary.add("Cookie")
+        add_vary_cookie(response)
 
     def _expires(self, app: Flask, session: SessionMixin) -> datetime | str | None:
         """``get_expiration_time``, already formatted as the HTTP date

@@ -3,8 +3,11 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use std::sync::LazyLock;
+
 use crate::compress;
 use crate::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
+use crate::memo::Memo;
 use crate::py::dumps::{Dumper, Options};
 use crate::py::errors::{swallowed_by_open_session, unsign_error, MAX_DATETIME_TS};
 use crate::py::{loads, objects};
@@ -30,9 +33,24 @@ fn key_bytes(key: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     ))
 }
 
+/// JSON bytes → payload segment, for sessions re-saved unchanged.
+pub(crate) static PAYLOAD_MEMO: LazyLock<Memo> = LazyLock::new(|| Memo::new(MEMO_SLOTS));
+/// Verified payload segment → JSON bytes, for cookies loaded again.
+pub(crate) static JSON_MEMO: LazyLock<Memo> = LazyLock::new(|| Memo::new(MEMO_SLOTS));
+const MEMO_SLOTS: usize = 256;
+
 /// `payload` (the JSON) as the cookie's first segment: zlib-compressed with a
 /// leading "." when that is shorter by more than one byte, URL-safe base64.
 pub(crate) fn encode_payload(json: &[u8], out: &mut Vec<u8>) {
+    if PAYLOAD_MEMO.get_into(json, out) {
+        return;
+    }
+    let start = out.len();
+    encode_payload_uncached(json, out);
+    PAYLOAD_MEMO.insert(json, out.get(start..).unwrap_or_default());
+}
+
+fn encode_payload_uncached(json: &[u8], out: &mut Vec<u8>) {
     let mut compressed = Vec::with_capacity(json.len() / 2 + 64);
     compress::compress_into(json, &mut compressed);
     if compressed.len() + 1 < json.len() {
@@ -45,6 +63,16 @@ pub(crate) fn encode_payload(json: &[u8], out: &mut Vec<u8>) {
 
 /// The JSON text inside a verified payload segment, or None (stock decides).
 fn decode_payload(payload: &[u8]) -> Option<Vec<u8>> {
+    let mut json = Vec::new();
+    if JSON_MEMO.get_into(payload, &mut json) {
+        return Some(json);
+    }
+    let json = decode_payload_uncached(payload)?;
+    JSON_MEMO.insert(payload, &json);
+    Some(json)
+}
+
+fn decode_payload_uncached(payload: &[u8]) -> Option<Vec<u8>> {
     match payload.strip_prefix(b".") {
         Some(rest) => {
             let raw = itsdangerous_b64decode(rest).ok()?;

@@ -53,7 +53,7 @@ fn build(py: Python<'_>, err: &UnsignError<'_>) -> PyResult<PyErr> {
         UnsignError::NoSeparator => raise(
             py,
             objects::bad_signature(py)?,
-            "No '.' found in value".to_owned(),
+            "No b'.' found in value".to_owned(),
             None,
             None,
         ),

@@ -1,0 +1,135 @@
+"""``Set-Cookie`` and ``Vary`` the way werkzeug writes them, without
+re-running werkzeug's header machinery on every response.
+
+The session cookie's attributes (name, domain, path, flags, SameSite) are the
+same on every response of an app, and its value is URL-safe base64 with dots,
+which werkzeug never quotes. So werkzeug's own :func:`~werkzeug.http.dump_cookie`
+is asked once per attribute set to write a template around marker values,
+and each response fills in the value and the expiry date. Anything unusual
+(another response class's ``set_cookie``, a cookie over the size limit, which
+makes werkzeug warn, a template that cannot be cut cleanly) goes through
+``response.set_cookie`` itself.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask.globals import _cv_app
+from flask.wrappers import Response as _FlaskResponse
+from werkzeug.http import dump_cookie
+from werkzeug.sansio.response import Response as _SansioResponse
+
+if t.TYPE_CHECKING:
+    from werkzeug.sansio.response import Response
+
+_VALUE_MARK = "fastsessionVALUE7f3a9c"
+_EXPIRES_MARK = "fastsessionEXPIRES7f3a9c"
+_STOCK_SET_COOKIE = _SansioResponse.set_cookie
+_STOCK_VARY = _SansioResponse.vary
+_FLASK_MAX_COOKIE_SIZE = _FlaskResponse.max_cookie_size
+
+#: (name, domain, path, secure, httponly, samesite, partitioned, with expires)
+#: -> (before value, between value and expires, after), or None if the
+#: template cannot be used.
+_templates: dict[tuple[t.Any, ...], tuple[str, str, str] | None] = {}
+_TEMPLATE_CACHE_SIZE = 256
+
+
+def _template(key: tuple[t.Any, ...]) -> tuple[str, str, str] | None:
+    name, domain, path, secure, httponly, samesite, partitioned, with_expires = key
+    try:
+        header = dump_cookie(
+            name,
+            value=_VALUE_MARK,
+            expires=_EXPIRES_MARK if with_expires else None,
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            max_size=0,
+            samesite=samesite,
+            partitioned=partitioned,
+        )
+    except Exception:  # let set_cookie raise it, at the same point as stock
+        return None
+    if header.count(_VALUE_MARK) != 1:
+        return None
+    before, rest = header.split(_VALUE_MARK)
+    if not with_expires:
+        return before, "", rest
+    if rest.count(_EXPIRES_MARK) != 1 or _EXPIRES_MARK in before:
+        return None
+    middle, after = rest.split(_EXPIRES_MARK)
+    return before, middle, after
+
+
+def _max_cookie_size(response: Response) -> int:
+    if type(response).max_cookie_size is _FLASK_MAX_COOKIE_SIZE:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
+    return response.max_cookie_size
+
+
+def set_session_cookie(
+    response: Response,
+    name: str,
+    value: str,
+    expires: t.Any,
+    domain: str | None,
+    path: str | None,
+    secure: bool,
+    httponly: bool,
+    samesite: str | None,
+    partitioned: bool,
+) -> None:
+    """``response.set_cookie(name, value, expires=expires, ...)`` for a
+    session cookie value; ``expires`` is usually an already formatted date."""
+    if type(response).set_cookie is _STOCK_SET_COOKIE and (
+        expires is None or type(expires) is str
+    ):
+        key = (name, domain, path, secure, httponly, samesite, partitioned, expires is not None)
+        try:
+            template = _templates[key]
+        except KeyError:
+            template = _template(key)
+            if len(_templates) >= _TEMPLATE_CACHE_SIZE:
+                _templates.clear()
+            _templates[key] = template
+        except TypeError:  # unhashable attribute values
+            template = None
+        if template is not None:
+            before, middle, after = template
+            if expires is None:
+                header = before + value + after
+            else:
+                header = before + value + middle + expires + after
+            max_size = _max_cookie_size(response)
+            if not (max_size and len(header) > max_size):
+                response.headers.add("Set-Cookie", header)
+                return
+    response.set_cookie(
+        name,
+        value,
+        expires=expires,
+        httponly=httponly,
+        domain=domain,
+        path=path,
+        secure=secure,
+        partitioned=partitioned,
+        samesite=samesite,
+    )
+
+
+def add_vary_cookie(response: Response) -> None:
+    """``response.vary.add("Cookie")``."""
+    if type(response).vary is _STOCK_VARY:
+        headers = response.headers
+        current = headers.get("Vary")
+        if current is None:
+            headers["Vary"] = "Cookie"
+            return
+        if current == "Cookie":
+            return
+    response.vary.add("Cookie")

@@ -1,0 +1,181 @@
+//! A bounded memo of the cookie's payload segment.
+//!
+//! The first segment of a session cookie (JSON → zlib if shorter → URL-safe
+//! base64) is a pure function of the JSON bytes, and decoding it is the
+//! inverse. A permanent session is re-saved on every request
+//! (`SESSION_REFRESH_EACH_REQUEST`) with unchanged contents: only the
+//! timestamp and signature change. Remembering recent JSON ↔ payload pairs
+//! removes zlib and base64 from that path without changing a byte.
+//!
+//! The memo is direct-mapped: a fixed number of slots, each holding one
+//! entry, chosen by a keyed hash of the key (so colliding inputs cannot be
+//! chosen from outside). Entries larger than [`MAX_ENTRY`] are never stored,
+//! which bounds memory at `slots * 2 * MAX_ENTRY`. Each slot has its own lock;
+//! a poisoned or contended slot is treated as a miss.
+
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// Largest key or value kept (browsers cap a cookie at about 4 KiB).
+pub const MAX_ENTRY: usize = 4096;
+
+type Entry = (Box<[u8]>, Box<[u8]>);
+
+/// A fixed-size, thread-safe map from byte strings to byte strings.
+pub struct Memo {
+    slots: Box<[Mutex<Option<Entry>>]>,
+    hasher: RandomState,
+    enabled: AtomicBool,
+}
+
+impl Memo {
+    /// A memo with `slots` entries (at least one).
+    pub fn new(slots: usize) -> Memo {
+        Memo {
+            slots: (0..slots.max(1)).map(|_| Mutex::new(None)).collect(),
+            hasher: RandomState::new(),
+            enabled: AtomicBool::new(true),
+        }
+    }
+
+    fn slot(&self, key: &[u8]) -> Option<&Mutex<Option<Entry>>> {
+        let h = self.hasher.hash_one(key);
+        self.slots.get((h % self.slots.len() as u64) as usize)
+    }
+
+    /// Appends the value stored for `key` to `out`; false on a miss.
+    pub fn get_into(&self, key: &[u8], out: &mut Vec<u8>) -> bool {
+        if !self.enabled.load(Ordering::Relaxed) || key.len() > MAX_ENTRY {
+            return false;
+        }
+        let Some(slot) = self.slot(key) else {
+            return false;
+        };
+        let Ok(guard) = slot.try_lock() else {
+            return false;
+        };
+        match guard.as_ref() {
+            Some((k, v)) if **k == *key => {
+                out.extend_from_slice(v);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Remembers `key → value` (replacing whatever shared its slot).
+    pub fn insert(&self, key: &[u8], value: &[u8]) {
+        if !self.enabled.load(Ordering::Relaxed) || key.len() > MAX_ENTRY || value.len() > MAX_ENTRY
+        {
+            return;
+        }
+        let Some(slot) = self.slot(key) else {
+            return;
+        };
+        if let Ok(mut guard) = slot.try_lock() {
+            *guard = Some((key.into(), value.into()));
+        }
+    }
+
+    /// Turns the memo on or off; turning it off also forgets every entry.
+    pub fn set_enabled(&self, enabled: bool) {
+        self.enabled.store(enabled, Ordering::Relaxed);
+        if !enabled {
+            for slot in self.slots.iter() {
+                if let Ok(mut guard) = slot.lock() {
+                    *guard = None;
+                }
+            }
+        }
+    }
+
+    /// Whether lookups and inserts are active.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(m: &Memo, k: &[u8]) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        m.get_into(k, &mut out).then_some(out)
+    }
+
+    #[test]
+    fn hit_after_insert() {
+        let m = Memo::new(8);
+        assert_eq!(get(&m, b"k"), None);
+        m.insert(b"k", b"v");
+        assert_eq!(get(&m, b"k").as_deref(), Some(&b"v"[..]));
+    }
+
+    #[test]
+    fn only_exact_keys_hit() {
+        let m = Memo::new(1);
+        m.insert(b"abc", b"1");
+        assert_eq!(get(&m, b"abd"), None);
+        assert_eq!(get(&m, b"ab"), None);
+        // One slot: a new key replaces the old one.
+        m.insert(b"xyz", b"2");
+        assert_eq!(get(&m, b"abc"), None);
+        assert_eq!(get(&m, b"xyz").as_deref(), Some(&b"2"[..]));
+    }
+
+    #[test]
+    fn appends_to_out() {
+        let m = Memo::new(4);
+        m.insert(b"k", b"value");
+        let mut out = b"pre-".to_vec();
+        assert!(m.get_into(b"k", &mut out));
+        assert_eq!(out, b"pre-value");
+    }
+
+    #[test]
+    fn large_entries_are_not_kept() {
+        let m = Memo::new(4);
+        let big = vec![b'x'; MAX_ENTRY + 1];
+        m.insert(&big, b"v");
+        assert_eq!(get(&m, &big), None);
+        m.insert(b"k", &big);
+        assert_eq!(get(&m, b"k"), None);
+    }
+
+    #[test]
+    fn disabling_forgets_and_stops() {
+        let m = Memo::new(4);
+        m.insert(b"k", b"v");
+        m.set_enabled(false);
+        assert!(!m.is_enabled());
+        assert_eq!(get(&m, b"k"), None);
+        m.insert(b"k", b"v");
+        m.set_enabled(true);
+        assert_eq!(get(&m, b"k"), None);
+    }
+
+    #[test]
+    fn shared_between_threads() {
+        let m = std::sync::Arc::new(Memo::new(64));
+        let handles: Vec<_> = (0..8u8)
+            .map(|t| {
+                let m = m.clone();
+                std::thread::spawn(move || {
+                    for i in 0..1000u32 {
+                        let key = format!("{t}-{i}");
+                        m.insert(key.as_bytes(), key.as_bytes());
+                        let mut out = Vec::new();
+                        if m.get_into(key.as_bytes(), &mut out) {
+                            assert_eq!(out, key.as_bytes());
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+    }
+}
