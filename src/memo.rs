@@ -25,8 +25,27 @@ type Entry = (Box<[u8]>, Box<[u8]>);
 /// A fixed-size, thread-safe map from byte strings to byte strings.
 pub struct Memo {
     slots: Box<[Mutex<Option<Entry>>]>,
-    hasher: RandomState,
+    seed: u64,
     enabled: AtomicBool,
+}
+
+/// A fast seeded hash, eight bytes at a time. Only slot choice depends on
+/// it (keys are compared in full), so its quality bounds the hit rate, never
+/// correctness; the per-process seed keeps slots unpredictable from outside.
+fn mix(seed: u64, key: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = seed ^ (key.len() as u64).wrapping_mul(K);
+    let mut chunks = key.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+    }
+    let mut w = [0u8; 8];
+    let rest = chunks.remainder();
+    w[..rest.len()].copy_from_slice(rest);
+    h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    h ^ (h >> 32)
 }
 
 impl Memo {
@@ -34,13 +53,13 @@ impl Memo {
     pub fn new(slots: usize) -> Memo {
         Memo {
             slots: (0..slots.max(1)).map(|_| Mutex::new(None)).collect(),
-            hasher: RandomState::new(),
+            seed: RandomState::new().hash_one(0x5eed_u64),
             enabled: AtomicBool::new(true),
         }
     }
 
     fn slot(&self, key: &[u8]) -> Option<&Mutex<Option<Entry>>> {
-        let h = self.hasher.hash_one(key);
+        let h = mix(self.seed, key);
         self.slots.get((h % self.slots.len() as u64) as usize)
     }
 

@@ -35,12 +35,17 @@ _CODEC_CACHE_SIZE = 64
 _codecs: dict[tuple[t.Any, ...], _native.SessionCodec] = {}
 
 
+#: The codec of the most recent call with its key list, checked first.
+_last_codec: tuple[t.Any, t.Any, _native.SessionCodec] | None = None
+
+
 def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
     """The native codec for a key list, built once per distinct list.
 
     The list is the one stock builds: ``SECRET_KEY_FALLBACKS`` extended in
     (so a plain string contributes its characters), then the current key.
     """
+    global _last_codec
     try:
         cache_key = (secret_key, *fallbacks) if fallbacks else (secret_key,)
         codec = _codecs.get(cache_key)
@@ -55,6 +60,9 @@ def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | No
         if len(_codecs) >= _CODEC_CACHE_SIZE:
             _codecs.clear()
         _codecs[cache_key] = codec
+    # A copy of the fallbacks, so changing the config's list in place is seen.
+    snapshot = list(fallbacks) if isinstance(fallbacks, list) else fallbacks
+    _last_codec = (secret_key, snapshot, codec)
     return codec
 
 
@@ -149,14 +157,19 @@ class FastSessionInterface(SecureCookieSessionInterface):
         )
 
     def _native_codec(self, app: Flask) -> _native.SessionCodec | None:
-        """The codec for this call, or None if stock code must answer it."""
+        """The codec for this call, or None if stock code must answer it.
+
+        Runs on every request (twice), so it is written for speed; each
+        condition is one way the configuration can differ from the one the
+        native path reproduces.
+        """
         if not (
-            self.native_enabled
-            and ZLIB_MATCHES
+            ZLIB_MATCHES
+            and self.native_enabled
             and self.salt == "cookie-session"
             and self.key_derivation == "hmac"
             and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
-            and type(self).get_signing_serializer is FastSessionInterface.get_signing_serializer
+            and type(self).get_signing_serializer is _FAST_GET_SIGNING_SERIALIZER
             and serializer_is_default(self.serializer)
             and provider_is_default(app.json)
         ):
@@ -164,7 +177,11 @@ class FastSessionInterface(SecureCookieSessionInterface):
         secret_key = app.secret_key
         if not secret_key:
             return None
-        return _codec_for(secret_key, app.config["SECRET_KEY_FALLBACKS"])
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+        last = _last_codec
+        if last is not None and last[0] is secret_key and last[1] == fallbacks:
+            return last[2]
+        return _codec_for(secret_key, fallbacks)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         codec = self._native_codec(app)
@@ -266,3 +283,6 @@ class FastSessionInterface(SecureCookieSessionInterface):
         if header is None:
             return datetime.now(timezone.utc) + lifetime
         return header
+
+
+_FAST_GET_SIGNING_SERIALIZER = FastSessionInterface.get_signing_serializer

@@ -5,6 +5,8 @@
 //! does. Any error means "ask stock code": the caller re-runs stock's
 //! `loads`, which then returns stock's value or raises stock's `BadPayload`.
 
+use std::sync::Mutex;
+
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDateTime, PyDict, PyFloat, PyList, PyString, PyTuple};
@@ -32,6 +34,45 @@ pub(crate) fn loads_tagged<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py
             None
         }
     }
+}
+
+/// Session dicts repeat the same few keys on every request; reusing their
+/// str objects (with their cached hashes) saves building and hashing them.
+/// Direct-mapped by a hash of the key's bytes; only short keys are kept.
+const KEY_CACHE_SLOTS: usize = 128;
+const KEY_CACHE_MAX_LEN: usize = 40;
+
+type KeySlot = Option<(Box<str>, Py<PyString>)>;
+
+static KEY_CACHE: Mutex<[KeySlot; KEY_CACHE_SLOTS]> = Mutex::new([const { None }; KEY_CACHE_SLOTS]);
+
+fn key_slot(key: &str) -> usize {
+    // FNV-1a: cheap, and a collision only costs a rebuilt key.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as usize % KEY_CACHE_SLOTS
+}
+
+fn cached_key<'py>(py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    if key.len() > KEY_CACHE_MAX_LEN {
+        return Ok(PyString::new(py, key).into_any());
+    }
+    let slot = key_slot(key);
+    if let Ok(mut cache) = KEY_CACHE.try_lock() {
+        if let Some(entry) = cache.get_mut(slot) {
+            if let Some((k, v)) = entry {
+                if **k == *key {
+                    return Ok(v.bind(py).clone().into_any());
+                }
+            }
+            let s = PyString::new(py, key);
+            *entry = Some((key.into(), s.clone().unbind()));
+            return Ok(s.into_any());
+        }
+    }
+    Ok(PyString::new(py, key).into_any())
 }
 
 fn new_str<'py>(py: Python<'py>, s: JsonStr<'_>) -> PyResult<Bound<'py, PyAny>> {
@@ -106,7 +147,11 @@ impl<'py> Builder for PyBuilder<'py> {
         key: JsonStr<'_>,
         v: Self::Value,
     ) -> PyResult<()> {
-        o.set_item(new_str(self.py, key)?, v)
+        let key = match key {
+            JsonStr::Str(k) => cached_key(self.py, k)?,
+            other => new_str(self.py, other)?,
+        };
+        o.set_item(key, v)
     }
 
     fn end_object(&mut self, o: Self::Object) -> PyResult<Self::Value> {
