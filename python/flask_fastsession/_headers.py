@@ -29,15 +29,15 @@ _STOCK_SET_COOKIE = _SansioResponse.set_cookie
 _STOCK_VARY = _SansioResponse.vary
 _FLASK_MAX_COOKIE_SIZE = _FlaskResponse.max_cookie_size
 
-#: (name, domain, path, secure, httponly, samesite, partitioned, with expires)
-#: -> (before value, between value and expires, after), or None if the
-#: template cannot be used.
+#: (name, domain, path, secure, httponly, samesite, partitioned, with expires,
+#: then the types of the first seven) -> (before value, between value and
+#: expires, after), or None if the template cannot be used.
 _templates: dict[tuple[t.Any, ...], tuple[str, str, str] | None] = {}
 _TEMPLATE_CACHE_SIZE = 256
 
 
 def _template(key: tuple[t.Any, ...]) -> tuple[str, str, str] | None:
-    name, domain, path, secure, httponly, samesite, partitioned, with_expires = key
+    name, domain, path, secure, httponly, samesite, partitioned, with_expires = key[:8]
     try:
         header = dump_cookie(
             name,
@@ -89,7 +89,10 @@ def set_session_cookie(
     if type(response).set_cookie is _STOCK_SET_COOKIE and (
         expires is None or type(expires) is str
     ):
-        key = (name, domain, path, secure, httponly, samesite, partitioned, expires is not None)
+        attrs = (name, domain, path, secure, httponly, samesite, partitioned)
+        # With the types: 1 == True as a dict key, but werkzeug writes
+        # "Secure=1" for one and "Secure" for the other.
+        key = (*attrs, expires is not None, *map(type, attrs))
         try:
             template = _templates[key]
         except KeyError:
