@@ -14,12 +14,15 @@ import typing as t
 from collections.abc import Callable
 
 import pytest
+
+pytest.register_assert_rewrite("differential")
+
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import session_json_serializer
 from hypothesis import HealthCheck, settings
 
-from differential import IMPLS, NATIVE_READY, Pair, make_app, make_pair
+from differential import IMPLS, NATIVE_READY, Pair, cycle_headers, make_app, make_pair
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -95,3 +98,9 @@ def _shared_serializer_untouched() -> t.Iterator[None]:
 def private_serializer() -> TaggedJSONSerializer:
     """A fresh TaggedJSONSerializer, safe to register tags on."""
     return TaggedJSONSerializer()
+
+
+@pytest.fixture
+def cycle() -> Callable[..., tuple[list[str], str | None]]:
+    """``cycle(app, action, cookie=None)`` -> (Set-Cookie headers, Vary header) of one request."""
+    return cycle_headers

@@ -257,15 +257,28 @@ class Cycle:
 
     def cookie_value(self, name: str = "session") -> str | None:
         """The value of the last Set-Cookie for ``name`` (None if not set)."""
+        wire = wire_cookie_name(name)
         for header in reversed(self.set_cookies):
             key, _, rest = header.partition("=")
-            if key == name:
+            if key == wire:
                 return rest.split(";", 1)[0]
         return None
 
 
+def wire_cookie_name(name: str) -> str:
+    """How a non-ASCII cookie name appears in werkzeug's Set-Cookie header: UTF-8 bytes read
+    as latin-1. (A request header is given to the test client as plain text: it applies
+    the same WSGI latin-1 dance itself.)"""
+    return name.encode("utf-8").decode("latin-1")
+
+
 def run_cycle(
-    app: Flask, action: Action, cookie: str | None = None, *, method: str = "GET"
+    app: Flask,
+    action: Action,
+    cookie: str | None = None,
+    *,
+    method: str = "GET",
+    raw_cookie_header: str | None = None,
 ) -> Cycle:
     """One request through ``app.test_client()``: ``action(session)`` runs in the view.
 
@@ -278,6 +291,8 @@ def run_cycle(
     headers = {}
     if cookie is not None:
         headers["Cookie"] = f"{app.config['SESSION_COOKIE_NAME']}={cookie}"
+    if raw_cookie_header is not None:
+        headers["Cookie"] = raw_cookie_header
     try:
         resp = client.open("/", method=method, headers=headers)
     except Exception as e:

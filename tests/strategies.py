@@ -106,6 +106,51 @@ class Point:
     tags: list[t.Any] = field(default_factory=list)
 
 
+class SneakyItemsDict(dict):  # type: ignore[type-arg]
+    """Stock's PassDict calls ``.items()``: what it returns is what gets serialised."""
+
+    def items(self) -> t.Any:  # type: ignore[override]
+        return [("from-items", len(self))]
+
+
+class SneakyLenDict(dict):  # type: ignore[type-arg]
+    """TagDict's check uses ``len()`` and ``iter()``: a lying ``__len__`` changes the tag."""
+
+    def __len__(self) -> int:
+        return 1
+
+
+class SneakyIterList(list):  # type: ignore[type-arg]
+    """PassList iterates with ``for item in value``: ``__iter__`` decides."""
+
+    def __iter__(self) -> t.Any:
+        return iter(["from-iter"])
+
+
+class SneakyIterTuple(tuple):  # type: ignore[type-arg]
+    def __iter__(self) -> t.Any:
+        return iter(("from-iter",))
+
+
+class HtmlRaises:
+    """``getattr(value, "__html__", None)`` only swallows AttributeError."""
+
+    @property
+    def __html__(self) -> t.Any:
+        raise RuntimeError("__html__ lookup failed")
+
+
+class HtmlRaisesAttributeError:
+    @property
+    def __html__(self) -> t.Any:
+        raise AttributeError("no html after all")
+
+
+class HtmlCallRaises:
+    def __html__(self) -> str:
+        raise ValueError("__html__ call failed")
+
+
 class Unserializable:
     def __repr__(self) -> str:
         return "Unserializable()"

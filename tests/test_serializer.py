@@ -44,13 +44,21 @@ from differential import (
 # JSON configurations of the app (app.json is per app, so stock and fast get their own)
 
 
+class CustomDefaultError(Exception):
+    pass
+
+
 def _custom_default(o: t.Any) -> t.Any:
     if isinstance(o, (set, frozenset)):
         return sorted(o)
     if isinstance(o, complex):
-        return {"re": o.real, "im": o.imag}
+        return {"re": o.real, "im": o.imag, 2: (1.5, float("nan")), None: True}
     if isinstance(o, bytearray):
         return bytes(o)  # not tagged: json calls default again on the bytes -> TypeError
+    if isinstance(o, S.Unserializable):
+        raise CustomDefaultError("refused")
+    if isinstance(o, S.NotHtml):
+        return o  # json: ValueError("Circular reference detected")
     return flask_default(o)
 
 
@@ -208,7 +216,17 @@ def _examples() -> list[tuple[str, t.Any]]:
         ("key-numeric-mixed", {1: "i", 2.5: "f", False: "b"}),
         ("key-tag-none-single", {None: {None: None}}),
         ("key-str-order", {"b": 1, "a": 2, "B": 3, "\xe9": 4, "\U0001f600": 5, "\uffff": 6, "": 7}),
+        # subclasses that override the protocols the tagger uses
+        ("sneaky-items-dict", {"d": S.SneakyItemsDict(a=1, b=2)}),
+        ("sneaky-len-dict", {"d": S.SneakyLenDict({" t": 1, "x": 2})}),
+        ("sneaky-iter-list", {"l": S.SneakyIterList([1, 2])}),
+        ("sneaky-iter-tuple", {"t": S.SneakyIterTuple((1, 2))}),
+        ("html-lookup-raises", {"h": S.HtmlRaises()}),
+        ("html-lookup-attributeerror", {"h": S.HtmlRaisesAttributeError()}),
+        ("html-call-raises", {"h": S.HtmlCallRaises()}),
         # errors
+        ("key-surrogate", {"\ud800": 1, "a\udfff": 2}),
+        ("key-huge-int-4301-digits", {10**4300: 1}),
         ("key-mixed-str-int", {"a": 1, 1: 2}),
         ("key-mixed-none-str", {None: 1, "a": 2}),
         ("key-mixed-float-str", {"x": 1, 2.5: 2}),
@@ -216,6 +234,7 @@ def _examples() -> list[tuple[str, t.Any]]:
         ("key-tuple-and-str", {(1, 2): 1, "a": 2}),
         ("key-bytes", {b"k": 1}),
         ("unserializable-object", Dummy()),
+        ("unserializable-custom", {"u": S.Unserializable()}),
         ("unserializable-set", {"s": {1, 2}}),
         ("unserializable-complex", [complex(1, 2)]),
         ("unserializable-bytearray", {"b": bytearray(b"ab")}),
@@ -458,3 +477,127 @@ def test_property_cross_loading() -> None:
 
 def test_default_config_is_native() -> None:
     assert_native(json_pair("default").fast)
+
+
+# --------------------------------------------------------------------------------------
+# The serializer object itself: stock's API, not just dumps/loads
+
+
+def test_signing_serializer_api() -> None:
+    """Everything else a user can call on stock's URLSafeTimedSerializer behaves the same."""
+    import itsdangerous
+
+    pair = make_pair(config={"SECRET_KEY_FALLBACKS": ["old"]})
+    value = {"a": (1, b"x"), "b": Markup("<i>")}
+    with frozen():
+        ss, fs = signing_serializer(pair.stock), signing_serializer(pair.fast)
+        assert isinstance(fs, itsdangerous.URLSafeTimedSerializer)
+        assert fs.secret_keys == ss.secret_keys and fs.secret_key == ss.secret_key
+        assert fs.salt == ss.salt
+        assert fs.serializer is ss.serializer
+        cookie = ss.dumps(value)
+        with pair.stock.app_context(), pair.fast.app_context():
+            calls: list[tuple[str, Callable[[t.Any], t.Any]]] = [
+                ("loads-return_timestamp", lambda s: s.loads(cookie, return_timestamp=True)),
+                ("loads-return_timestamp-max_age", lambda s: s.loads(cookie, max_age=0, return_timestamp=True)),
+                ("loads-salt", lambda s: s.loads(cookie, salt="other")),
+                ("loads-salt-same", lambda s: s.loads(cookie, salt="cookie-session")),
+                ("loads_unsafe", lambda s: s.loads_unsafe(cookie)),
+                ("loads_unsafe-bad", lambda s: s.loads_unsafe(cookie[:-3] + "AAA")),
+                ("dumps-salt", lambda s: s.dumps(value, salt="other")),
+                ("dumps-salt-bytes", lambda s: s.dumps(value, salt=b"cookie-session")),
+                ("make_signer-sign", lambda s: s.make_signer().sign(b"abc")),
+                ("make_signer-unsign", lambda s: s.make_signer().unsign(cookie)),
+                ("dump_payload", lambda s: s.dump_payload(value)),
+                ("load_payload", lambda s: s.load_payload(cookie.split(".")[0].encode())),
+                ("iter_unsigners", lambda s: len(list(s.iter_unsigners()))),
+            ]
+            for name, call in calls:
+                with_name = f"{name}: "
+                try:
+                    assert_same_outcome(outcome(lambda: call(ss)), outcome(lambda: call(fs)))
+                except AssertionError as e:
+                    raise AssertionError(with_name + str(e)) from e
+
+
+def test_mutation_between_calls() -> None:
+    """Caches must not hand back a previous answer for a mutated (or equal-looking) value."""
+    pair = json_pair("default")
+    value: dict[str, t.Any] = {"list": [1], "inner": {"a": 1}}
+    with frozen() as clock:
+        for step in range(6):
+            assert_same_outcome(dumps_outcome(pair.stock, value), dumps_outcome(pair.fast, value))
+            value["list"].append(step)
+            value["inner"]["a"] = (step,)
+            if step % 2:
+                clock.tick(1)
+        # equal but not identical in type: 1 / 1.0 / True, "1" / Markup("1"), tuple / list
+        for variant in ({"k": 1}, {"k": 1.0}, {"k": True}, {"k": "1"}, {"k": Markup("1")}, {"k": (1,)}, {"k": [1]}):
+            assert_same_outcome(dumps_outcome(pair.stock, variant), dumps_outcome(pair.fast, variant))
+    for app in pair.both():  # settings changed between calls, same value
+        app.json.sort_keys = False  # type: ignore[attr-defined]
+    try:
+        with frozen():
+            v = {"b": 1, "a": 2}
+            assert_same_outcome(dumps_outcome(pair.stock, v), dumps_outcome(pair.fast, v))
+    finally:
+        for app in pair.both():
+            app.json.sort_keys = True  # type: ignore[attr-defined]
+
+
+def test_payload_segment_that_is_also_json() -> None:
+    """A payload segment whose text is itself some value's JSON ("123", "true", ...): a
+    payload cache shared between the dumps and loads directions would confuse the two."""
+    import json as _json
+
+    from differential import sign_raw
+
+    pair = json_pair("default")
+    with frozen():
+        for text in ("123", "true", "null", "1e5", "-1", "0", "12345678"):
+            value = _json.loads(text)
+            stock = dumps_outcome(pair.stock, value)
+            fast = dumps_outcome(pair.fast, value)
+            assert_same_outcome(stock, fast)
+            cookie = sign_raw(pair.stock, text.encode() + b"." + stock.value.split(".")[1].encode())
+            for max_age in (None, 60):
+                assert_same_outcome(
+                    loads_outcome(pair.stock, cookie, max_age=max_age), loads_outcome(pair.fast, cookie, max_age=max_age)
+                )
+            # and the reverse order: load first, then dump
+            payload = stock.value.split(".")[0]
+            cookie2 = sign_raw(pair.stock, payload.encode() + b"." + stock.value.split(".")[1].encode())
+            assert_same_outcome(loads_outcome(pair.stock, cookie2), loads_outcome(pair.fast, cookie2))
+            assert_same_outcome(dumps_outcome(pair.stock, payload), dumps_outcome(pair.fast, payload))
+
+
+def test_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Concurrent dumps/loads from several threads give stock's answers.
+
+    Time is pinned by patching ``time.time`` itself: freezegun hands real time to callers
+    it finds ``threading`` frames above.
+    """
+    import threading
+    import time
+
+    pair = json_pair("default")
+    values = [{"n": i, "t": (i, b"x" * i), "s": "\u00e9" * i, "big": "y" * (i * 50)} for i in range(8)]
+    monkeypatch.setattr(time, "time", lambda: 1709210096.5)
+    expected = [dumps_outcome(pair.stock, v) for v in values]
+    expected_loaded = [loads_outcome(pair.stock, e.value, max_age=60) for e in expected]
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            for _ in range(150):
+                assert_same_outcome(expected[i], dumps_outcome(pair.fast, values[i]))
+                assert_same_outcome(expected_loaded[i], loads_outcome(pair.fast, expected[i].value, max_age=60))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(values))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors[0]

@@ -194,7 +194,20 @@ CONFIGS: dict[str, dict[str, t.Any]] = {
     "lifetime-negative": {"PERMANENT_SESSION_LIFETIME": _dt.timedelta(seconds=-10)},
     "lifetime-long": {"PERMANENT_SESSION_LIFETIME": _dt.timedelta(days=400, seconds=1)},
     "lifetime-overflow": {"PERMANENT_SESSION_LIFETIME": _dt.timedelta(days=3_000_000)},  # past year 9999
+    "lifetime-float": {"PERMANENT_SESSION_LIFETIME": 90.75},
+    "lifetime-fractional": {"PERMANENT_SESSION_LIFETIME": _dt.timedelta(seconds=59, microseconds=300_000)},
+    "lifetime-to-year-9999": {"PERMANENT_SESSION_LIFETIME": _dt.timedelta(days=2_900_000)},
     "no-refresh": {"SESSION_REFRESH_EACH_REQUEST": False},
+    "name-non-ascii": {"SESSION_COOKIE_NAME": "s\u00e9ssion"},
+    "domain-upper-trailing-dot": {"SESSION_COOKIE_DOMAIN": "Example.COM."},
+    "domain-localhost": {"SESSION_COOKIE_DOMAIN": "localhost"},
+    "domain-invalid-idna": {"SESSION_COOKIE_DOMAIN": "a..b"},  # UnicodeError from the idna codec
+    "samesite-empty": {"SESSION_COOKIE_SAMESITE": ""},  # ValueError
+    # werkzeug writes a bare attribute only for `is True`: other truthy values get "=value"
+    "secure-int": {"SESSION_COOKIE_SECURE": 1},
+    "httponly-str": {"SESSION_COOKIE_HTTPONLY": "yes"},
+    "partitioned-int": {"SESSION_COOKIE_PARTITIONED": 1},
+    "application-root-odd": {"APPLICATION_ROOT": "/r o\u00f6t/"},
     "no-refresh-lifetime": {"SESSION_REFRESH_EACH_REQUEST": False, "PERMANENT_SESSION_LIFETIME": 60},
     "everything": {
         "SESSION_COOKIE_NAME": "s",
@@ -400,24 +413,36 @@ def test_cookie_too_large_warning() -> None:
 # --------------------------------------------------------------------------------------
 # Property (3): whole cycles with random session contents
 
-PROPERTY_CONFIGS = ["default", "lifetime-int", "no-refresh-lifetime", "everything", "path-quoted"]
-_PROPERTY_PAIRS: dict[str, Pair] = {}
+def _json_setup(sort_keys: bool, ensure_ascii: bool) -> Callable[[Flask], None]:
+    def setup(app: Flask) -> None:
+        app.json.sort_keys = sort_keys  # type: ignore[attr-defined]
+        app.json.ensure_ascii = ensure_ascii  # type: ignore[attr-defined]
+
+    return setup
 
 
-def property_pair(name: str) -> Pair:
-    if name not in _PROPERTY_PAIRS:
-        _PROPERTY_PAIRS[name] = make_pair(config=CONFIGS[name])
-    return _PROPERTY_PAIRS[name]
+_PROPERTY_PAIRS: dict[tuple[str, bool, bool], Pair] = {}
+
+
+def property_pair(name: str, sort_keys: bool, ensure_ascii: bool) -> Pair:
+    key = (name, sort_keys, ensure_ascii)
+    if key not in _PROPERTY_PAIRS:
+        _PROPERTY_PAIRS[key] = make_pair(config=CONFIGS[name], setup=_json_setup(sort_keys, ensure_ascii))
+    return _PROPERTY_PAIRS[key]
 
 
 @given(
     contents=S.session_dicts(),
     permanent=st.sampled_from([None, True, False]),
-    config=st.sampled_from(PROPERTY_CONFIGS),
-    then=st.sampled_from(["read", "modify", "clear", "make_transient", "accessed_only"]),
+    config=st.sampled_from(list(CONFIGS)),
+    sort_keys=st.booleans(),
+    ensure_ascii=st.booleans(),
+    then=st.sampled_from(["read", "modify", "clear", "make_transient", "make_permanent", "accessed_only", "untouched"]),
 )
-def _prop_cycles(contents: dict[t.Any, t.Any], permanent: bool | None, config: str, then: str) -> None:
-    pair = property_pair(config)
+def _prop_cycles(
+    contents: dict[t.Any, t.Any], permanent: bool | None, config: str, sort_keys: bool, ensure_ascii: bool, then: str
+) -> None:
+    pair = property_pair(config, sort_keys, ensure_ascii)
     first = run_both(pair, set_values(contents, permanent))
     if first.error is not None:
         return
@@ -430,3 +455,37 @@ def test_property_request_cycles() -> None:
     next request sees identical (type-exact) session contents."""
     with frozen():
         _prop_cycles()
+
+
+# --------------------------------------------------------------------------------------
+# The Cookie request header, as browsers and proxies send it
+
+
+def test_cookie_header_variants() -> None:
+    """Both read ``request.cookies`` the same way: duplicates, quoting, neighbours."""
+    pair = make_pair()
+    with frozen():
+        cookie = run_both(pair, set_values({"a": (1,)})).cookie_value()
+        assert cookie is not None
+        other = run_both(pair, set_values({"b": 2})).cookie_value()
+        headers = [
+            f"session={cookie}; other=1",
+            f"other=1; session={cookie}",
+            f"session={cookie}; session={other}",
+            f"session={other}; session={cookie}",
+            f'session="{cookie}"',
+            f"session={cookie};",
+            f" session = {cookie} ",
+            f"Session={cookie}",
+            f'session="{cookie[:5]}\\054{cookie[5:]}"',
+            "session=",
+            "session",
+            ";;;",
+            f"session={cookie}\u00e9",
+        ]
+        for raw in headers:
+            results = [run_cycle(app, read, raw_cookie_header=raw) for app in pair.both()]
+            try:
+                assert_same_cycle(*results)
+            except AssertionError as e:
+                raise AssertionError(f"Cookie: {raw!r}: {e}") from e
