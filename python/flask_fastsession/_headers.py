@@ -23,7 +23,10 @@ from werkzeug.sansio.response import Response as _SansioResponse
 if t.TYPE_CHECKING:
     from werkzeug.sansio.response import Response
 
-_VALUE_MARK = "fastsessionVALUE7f3a9c"
+# The value marker carries every character a session cookie value can hold,
+# so a werkzeug that quoted any of them would not reproduce it verbatim (and
+# the template would be refused).
+_VALUE_MARK = "fastsession-VALUE_7f3a9c.z0"
 _EXPIRES_MARK = "fastsessionEXPIRES7f3a9c"
 _STOCK_SET_COOKIE = _SansioResponse.set_cookie
 _STOCK_VARY = _SansioResponse.vary
@@ -38,6 +41,7 @@ _TEMPLATE_CACHE_SIZE = 256
 
 def _template(key: tuple[t.Any, ...]) -> tuple[str, str, str] | None:
     name, domain, path, secure, httponly, samesite, partitioned, with_expires = key[:8]
+    extra = {} if partitioned is None else {"partitioned": partitioned}
     try:
         header = dump_cookie(
             name,
@@ -49,7 +53,7 @@ def _template(key: tuple[t.Any, ...]) -> tuple[str, str, str] | None:
             httponly=httponly,
             max_size=0,
             samesite=samesite,
-            partitioned=partitioned,
+            **extra,
         )
     except Exception:  # let set_cookie raise it, at the same point as stock
         return None
@@ -82,10 +86,11 @@ def set_session_cookie(
     secure: bool,
     httponly: bool,
     samesite: str | None,
-    partitioned: bool,
+    partitioned: bool | None,
 ) -> None:
     """``response.set_cookie(name, value, expires=expires, ...)`` for a
-    session cookie value; ``expires`` is usually an already formatted date."""
+    session cookie value; ``expires`` is usually an already formatted date,
+    ``partitioned`` None where this Flask has no such attribute."""
     if type(response).set_cookie is _STOCK_SET_COOKIE and (
         expires is None or type(expires) is str
     ):
@@ -112,6 +117,7 @@ def set_session_cookie(
             if not (max_size and len(header) > max_size):
                 response.headers.add("Set-Cookie", header)
                 return
+    extra = {} if partitioned is None else {"partitioned": partitioned}
     response.set_cookie(
         name,
         value,
@@ -120,8 +126,8 @@ def set_session_cookie(
         domain=domain,
         path=path,
         secure=secure,
-        partitioned=partitioned,
         samesite=samesite,
+        **extra,
     )
 
 

@@ -16,6 +16,9 @@ from itsdangerous import URLSafeTimedSerializer
 
 from . import _native
 from ._checks import ZLIB_MATCHES
+from ._compat import HAS_PARTITIONED
+from ._compat import USES_FALLBACKS
+from ._compat import key_list
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
 from ._checks import provider_is_default
@@ -40,19 +43,15 @@ _last_codec: tuple[t.Any, t.Any, _native.SessionCodec] | None = None
 
 
 def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
-    """The native codec for a key list, built once per distinct list.
-
-    The list is the one stock builds: ``SECRET_KEY_FALLBACKS`` extended in
-    (so a plain string contributes its characters), then the current key.
-    """
+    """The native codec for a key list, built once per distinct list."""
     global _last_codec
     try:
-        cache_key = (secret_key, *fallbacks) if fallbacks else (secret_key,)
+        keys = key_list(secret_key, fallbacks)
+        cache_key = tuple(keys)
         codec = _codecs.get(cache_key)
-    except TypeError:  # unhashable keys: stock code handles them
+    except TypeError:  # not iterable, or unhashable keys: stock code decides
         return None
     if codec is None:
-        keys = [*fallbacks, secret_key] if fallbacks else [secret_key]
         try:
             codec = _native.SessionCodec(keys)
         except (TypeError, ValueError):  # not str or bytes: stock decides
@@ -177,7 +176,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
         secret_key = app.secret_key
         if not secret_key:
             return None
-        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
         last = _last_codec
         if last is not None and last[0] is secret_key and last[1] == fallbacks:
             return last[2]
@@ -187,13 +186,11 @@ class FastSessionInterface(SecureCookieSessionInterface):
         codec = self._native_codec(app)
         if codec is None:
             return super().get_signing_serializer(app)
-        keys: list[str | bytes] = []
-        if fallbacks := app.config["SECRET_KEY_FALLBACKS"]:
-            keys.extend(fallbacks)
-        keys.append(app.secret_key)  # type: ignore[arg-type]
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
+        keys = key_list(app.secret_key, fallbacks)
         return FastSigningSerializer(
             codec,
-            keys,
+            keys if USES_FALLBACKS else app.secret_key,
             salt=self.salt,
             serializer=self.serializer,
             signer_kwargs={
@@ -230,7 +227,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
         secure = self.get_cookie_secure(app)
-        partitioned = self.get_cookie_partitioned(app)
+        partitioned = self.get_cookie_partitioned(app) if HAS_PARTITIONED else None
         samesite = self.get_cookie_samesite(app)
         httponly = self.get_cookie_httponly(app)
 
@@ -239,14 +236,15 @@ class FastSessionInterface(SecureCookieSessionInterface):
 
         if not session:
             if session.modified:
+                extra = {"partitioned": partitioned} if HAS_PARTITIONED else {}
                 response.delete_cookie(
                     name,
                     domain=domain,
                     path=path,
                     secure=secure,
-                    partitioned=partitioned,
                     samesite=samesite,
                     httponly=httponly,
+                    **extra,
                 )
                 response.vary.add("Cookie")
             return
