@@ -151,6 +151,31 @@ class HtmlCallRaises:
         raise ValueError("__html__ call failed")
 
 
+class NoneOffsetTZ(_dt.tzinfo):
+    """A tzinfo whose utcoffset is None: astimezone() treats the value as local time."""
+
+    def utcoffset(self, d: t.Any) -> None:
+        return None
+
+    def dst(self, d: t.Any) -> None:
+        return None
+
+    def tzname(self, d: t.Any) -> str:
+        return "NONE"
+
+
+class RaisingTZ(_dt.tzinfo):
+    def utcoffset(self, d: t.Any) -> _dt.timedelta:
+        raise RuntimeError("utcoffset failed")
+
+
+class ShiftedDatetime(_dt.datetime):
+    """A datetime subclass whose astimezone lies: werkzeug's http_date calls it."""
+
+    def astimezone(self, tz: t.Any = None) -> _dt.datetime:
+        return _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
+
+
 class Unserializable:
     def __repr__(self) -> str:
         return "Unserializable()"

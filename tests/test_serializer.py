@@ -178,6 +178,11 @@ def _examples() -> list[tuple[str, t.Any]]:
         ("datetime-max", _dt.datetime.max),
         ("datetime-min-plus1", _dt.datetime.min.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=1)))),  # OverflowError
         ("datetime-max-minus1", _dt.datetime.max.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=-1)))),  # OverflowError
+        ("datetime-none-offset-tz", _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=S.NoneOffsetTZ())),
+        ("datetime-raising-tz", _dt.datetime(2024, 1, 2, tzinfo=S.RaisingTZ())),
+        ("datetime-microsecond-offset", _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=1, microseconds=7)))),
+        ("datetime-subclass-astimezone", S.ShiftedDatetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=2)))),
+        ("datetime-subclass-naive", S.ShiftedDatetime(2024, 1, 2)),
         # handed to json's default
         ("date", _dt.date(2024, 2, 29)),
         ("date-min", _dt.date.min),
@@ -601,3 +606,36 @@ def test_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     for th in threads:
         th.join()
     assert not errors, errors[0]
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"sort_keys": 0, "ensure_ascii": 1},
+        {"sort_keys": 1, "ensure_ascii": 0},
+        {"sort_keys": None, "ensure_ascii": ""},
+        {"sort_keys": "yes", "ensure_ascii": []},
+        {"default": None},
+    ],
+    ids=["zero-one", "one-zero", "none-empty", "str-list", "default-none"],
+)
+def test_json_settings_of_other_types(attrs: dict[str, t.Any]) -> None:
+    """``app.json`` settings are passed to json.dumps as they are: truthy/falsy non-bools
+    work, ``default=None`` means json's own TypeError."""
+
+    def setup(app: Flask) -> None:
+        for k, v in attrs.items():
+            setattr(app.json, k, v)
+
+    pair = make_pair(setup=setup)
+    values = [{"b": 1, "a": "\u00e9", 3: None}, {"b": 1, "a": "\u00e9\ud800"}, {"d": _dt.date(2024, 1, 1)}, {"x": (b"1",)}]
+    for value in values:
+        _check_dumps(pair, value, in_context=True)
+
+
+@pytest.mark.parametrize("compressible", [True, False])
+def test_large_values(compressible: bool) -> None:
+    """A megabyte of session: dumps and loads agree (no size limit short of stock's)."""
+    rng = random.Random(7)
+    blob = "ab" * 500_000 if compressible else rng.randbytes(700_000)
+    _check_dumps(json_pair("default"), {"blob": blob, "n": list(range(1000))}, in_context=True)

@@ -489,3 +489,52 @@ def test_cookie_header_variants() -> None:
                 assert_same_cycle(*results)
             except AssertionError as e:
                 raise AssertionError(f"Cookie: {raw!r}: {e}") from e
+
+
+# --------------------------------------------------------------------------------------
+# Property: time (signing instant, expiry date, age at the next request)
+
+_CLOCK: list[t.Any] = []
+_TIME_PAIR: list[Pair] = []
+
+lifetimes = st.one_of(
+    st.integers(-5, 10**9),
+    st.timedeltas(min_value=_dt.timedelta(days=-2), max_value=_dt.timedelta(days=3_000_000)),
+    st.sampled_from([0, 1, 59, 3600, _dt.timedelta(microseconds=1), _dt.timedelta(seconds=1, microseconds=999_999)]),
+)
+
+
+@given(
+    instant=st.datetimes(min_value=_dt.datetime(1970, 1, 1), max_value=_dt.datetime(9999, 12, 31, 23, 59)),
+    lifetime=lifetimes,
+    age=st.one_of(st.integers(-3, 3), st.integers(-(10**9), 10**9)),
+    permanent=st.booleans(),
+    refresh=st.booleans(),
+)
+def _prop_time(instant: _dt.datetime, lifetime: t.Any, age: int, permanent: bool, refresh: bool) -> None:
+    clock = _CLOCK[0]
+    if not _TIME_PAIR:
+        _TIME_PAIR.append(make_pair())
+    pair = _TIME_PAIR[0]
+    for app in pair.both():
+        app.config["PERMANENT_SESSION_LIFETIME"] = lifetime
+        app.config["SESSION_REFRESH_EACH_REQUEST"] = refresh
+    clock.move_to(instant)
+    first = run_both(pair, set_values({"a": 1}, permanent))
+    if first.error is not None:
+        return
+    cookie = first.cookie_value()
+    try:
+        clock.move_to(instant + _dt.timedelta(seconds=age))
+    except OverflowError:
+        return
+    run_both(pair, read, cookie)
+    run_both(pair, modify, cookie)
+
+
+def test_property_time() -> None:
+    """Any signing instant, lifetime and age: same Set-Cookie (Expires included), same
+    verdict on the cookie at the next request (fresh, expired, future-dated)."""
+    with frozen() as clock:
+        _CLOCK[:] = [clock]
+        _prop_time()
