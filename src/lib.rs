@@ -19,7 +19,10 @@ mod py;
 
 use pyo3::prelude::*;
 
-#[pymodule]
+// The dict walker reads dicts with `PyDict_Next`, which needs the GIL's
+// protection against concurrent mutation; free-threaded builds keep the GIL
+// on for this module.
+#[pymodule(gil_used = true)]
 #[pyo3(name = "_native")]
 mod native {
     use pyo3::prelude::*;

@@ -82,6 +82,18 @@ fn decode_payload_uncached(payload: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// Runs `f`; a panic (a bug, never expected) becomes the fallback sentinel,
+/// so stock code answers the call instead of a `PanicException` escaping.
+fn guarded<'py>(
+    py: Python<'py>,
+    f: impl FnOnce() -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(_) => objects::fallback(py).cloned(),
+    }
+}
+
 #[pymethods]
 impl SessionCodec {
     /// Keys oldest first, the current key last (itsdangerous's order).
@@ -101,6 +113,38 @@ impl SessionCodec {
     /// code must produce it.
     #[pyo3(signature = (obj, timestamp, sort_keys, ensure_ascii, default))]
     fn dumps<'py>(
+        &self,
+        py: Python<'py>,
+        obj: &Bound<'py, PyAny>,
+        timestamp: &Bound<'py, PyAny>,
+        sort_keys: &Bound<'py, PyAny>,
+        ensure_ascii: &Bound<'py, PyAny>,
+        default: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || {
+            self.dumps_inner(py, obj, timestamp, sort_keys, ensure_ascii, default)
+        })
+    }
+
+    /// The session data in `value`, raising stock's itsdangerous exception
+    /// for a bad signature. With `quiet`, a bad signature returns the
+    /// `invalid` sentinel instead (what `open_session` needs). Returns the
+    /// fallback sentinel when stock code must decide.
+    #[pyo3(signature = (value, max_age, now, quiet))]
+    fn loads<'py>(
+        &self,
+        py: Python<'py>,
+        value: &Bound<'py, PyAny>,
+        max_age: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        quiet: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || self.loads_inner(py, value, max_age, now, quiet))
+    }
+}
+
+impl SessionCodec {
+    fn dumps_inner<'py>(
         &self,
         py: Python<'py>,
         obj: &Bound<'py, PyAny>,
@@ -131,12 +175,7 @@ impl SessionCodec {
         Ok(PyString::new(py, text).into_any())
     }
 
-    /// The session data in `value`, raising stock's itsdangerous exception
-    /// for a bad signature. With `quiet`, a bad signature returns the
-    /// `invalid` sentinel instead (what `open_session` needs). Returns the
-    /// fallback sentinel when stock code must decide.
-    #[pyo3(signature = (value, max_age, now, quiet))]
-    fn loads<'py>(
+    fn loads_inner<'py>(
         &self,
         py: Python<'py>,
         value: &Bound<'py, PyAny>,
