@@ -12,7 +12,6 @@ signer so the damage sits behind a valid signature) and fed to both implementati
 
 from __future__ import annotations
 
-import base64
 import typing as t
 import zlib
 from collections.abc import Iterator
@@ -415,8 +414,3 @@ def test_property_arbitrary_loads_input() -> None:
     with frozen():
         _prop_arbitrary_input()
 
-
-def test_b64_helper_matches_stock_alphabet() -> None:
-    """Sanity: the alphabet used for swaps is the URL-safe base64 alphabet."""
-    assert base64.urlsafe_b64encode(bytes(range(48))).decode().rstrip("=") .isascii()
-    assert set(base64.urlsafe_b64encode(bytes(range(256)) * 3).decode()) <= set(B64)

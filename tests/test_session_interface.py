@@ -104,6 +104,7 @@ def with_vary(s: SessionMixin) -> t.Any:
     s["v"] = 1
     r = Response("custom")
     r.headers["Vary"] = "Accept-Encoding"
+    r.set_cookie("other", "1", max_age=5)
     return r
 
 
@@ -308,6 +309,34 @@ class TestBehaviour:
         assert c.captured == ({}, False, False, "NullSession") and c.set_cookies == [] and c.vary is None
         c = run_cycle(app, set_values({"a": 1}))
         assert isinstance(c.error, RuntimeError) and "secret key" in str(c.error)
+
+
+def test_errors_without_testing_mode() -> None:
+    """With TESTING off, a failing save_session becomes a 500 (and is tried again while
+    finalizing the error response): same status, same headers, same log records."""
+    import logging
+
+    pair = make_pair(config={"TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+    with frozen():
+        for action in (store_unserializable, store_mixed_keys, set_values({"ok": 1})):
+            results = []
+            for app in pair.both():
+                records: list[logging.LogRecord] = []
+
+                class Catch(logging.Handler):
+                    def emit(self, record: logging.LogRecord) -> None:
+                        records.append(record)
+
+                handler = Catch()
+                app.logger.addHandler(handler)
+                app.logger.propagate = False
+                try:
+                    results.append((run_cycle(app, action), [(r.levelname, r.getMessage()) for r in records]))
+                finally:
+                    app.logger.removeHandler(handler)
+            assert_same_cycle(results[0][0], results[1][0])
+            assert results[0][1] == results[1][1]
+            assert (results[0][0].status == 500) is bool(results[0][1])  # premise: errors are logged
 
 
 # --------------------------------------------------------------------------------------
