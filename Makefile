@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 DEV_PACKAGES := "maturin>=1.7,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2"
 
-.PHONY: help venv develop demo test test-rust test-python lint fmt bench fuzz clean
+.PHONY: help venv develop demo test test-rust test-python matrix lint fmt bench fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ test-rust: ## Unit tests of the pure-Rust core
 
 test-python: develop ## Differential tests against stock Flask
 	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q
+
+matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)
+	$(PYTHON) scripts/matrix.py
 
 lint: ## cargo fmt --check and clippy -D warnings
 	cargo fmt --check
