@@ -21,6 +21,7 @@ from flask.json.tag import JSONTag, TagBytes, TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface, session_json_serializer
 from itsdangerous import URLSafeTimedSerializer
 
+from _versions import override_params
 from differential import (
     NATIVE_READY,
     Pair,
@@ -427,7 +428,7 @@ RESPONSE_OVERRIDES: dict[str, dict[str, t.Any]] = {
 }
 
 
-@pytest.mark.parametrize("name", list(RESPONSE_OVERRIDES))
+@pytest.mark.parametrize("name", override_params(RESPONSE_OVERRIDES))
 def test_response_shaping_overrides(name: str) -> None:
     overrides = RESPONSE_OVERRIDES[name]
     pair = make_pair(overrides=overrides, config={"PERMANENT_SESSION_LIFETIME": 600})

@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies as S
+from _versions import config_params, requires_context_access_tracking, requires_fallbacks
 from differential import (
     Cycle,
     Pair,
@@ -225,7 +226,7 @@ CONFIGS: dict[str, dict[str, t.Any]] = {
 }
 
 
-@pytest.mark.parametrize("config", list(CONFIGS))
+@pytest.mark.parametrize("config", config_params(CONFIGS))
 def test_config_matrix(config: str) -> None:
     pair = make_pair(config=CONFIGS[config])
     with frozen():
@@ -263,6 +264,7 @@ class TestBehaviour:
             assert second.captured[0] == {"a": (1, b"x")} and type(second.captured[0]["a"]) is tuple
             assert second.set_cookies == [] and second.vary == "Cookie"
 
+    @requires_context_access_tracking
     def test_accessed_not_modified_sets_vary_only(self, app: Flask) -> None:
         with frozen():
             c = run_cycle(app, accessed_only)
@@ -374,6 +376,7 @@ def test_no_secret_key_matches_stock() -> None:
         ([5], "current"),
     ],
 )
+@requires_fallbacks
 def test_secret_key_fallbacks(fallbacks: t.Any, old_key: t.Any) -> None:
     pair = make_pair(secret_key="current", config={"SECRET_KEY_FALLBACKS": fallbacks})
     old = make_app("stock", secret_key=old_key)
@@ -398,6 +401,7 @@ def test_secret_key_types(secret: t.Any) -> None:
         run_both(pair, read, "eyJhIjoxfQ.ZeB58A.AAAA")
 
 
+@requires_fallbacks
 def test_secret_key_changed_between_requests() -> None:
     """Per-key caches must notice a rotated key (and fallbacks edited in place)."""
     pair = make_pair(secret_key="one", config={"SECRET_KEY_FALLBACKS": []})
