@@ -57,6 +57,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder
 
+from _versions import HAS_SECRET_KEY_FALLBACKS
 from differential import (
     Outcome,
     assert_native,
@@ -316,6 +317,8 @@ def test_mutated_cookies(harness: Harness) -> None:
     cookies = base_cookies(harness)
     # The starting points are valid and load natively (else every case is vacuous).
     for name, c in cookies.items():
+        if name == "fallback-key" and not HAS_SECRET_KEY_FALLBACKS:
+            continue  # SECRET_KEY_FALLBACKS is new in Flask 3.1: both give an empty session
         for iface in (harness.stock_iface, harness.fast_iface):
             got = harness._open(iface, c)
             assert got is not None and got[1], (name, got)
