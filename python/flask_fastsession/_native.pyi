@@ -4,6 +4,20 @@ import typing as t
 from datetime import datetime
 from datetime import timedelta
 
+__all__ = [
+    "SessionCodec",
+    "Fallback",
+    "Invalid",
+    "compress",
+    "expires_header",
+    "set_payload_memo",
+    "payload_memo_enabled",
+    "__version__",
+    "BUILD_PROFILE",
+    "FALLBACK",
+    "INVALID",
+]
+
 __version__: str
 BUILD_PROFILE: t.Literal["debug", "release"]
 
@@ -25,7 +39,7 @@ class SessionCodec:
     """Flask's session signing serializer for one list of secret keys
     (oldest first, the current key last)."""
 
-    def __init__(self, secret_keys: list[str | bytes]) -> None: ...
+    def __new__(cls, secret_keys: list[str | bytes]) -> SessionCodec: ...
     def dumps(
         self,
         obj: t.Any,
