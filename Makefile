@@ -4,9 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
-DEV_PACKAGES := "maturin>=1.7,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2"
+DEV_PACKAGES := "maturin>=1.7,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2" \
+	"quart>=0.20; python_version >= '3.11'"
+MYPY := "mypy>=1.11"
 
-.PHONY: help venv develop demo test test-rust test-python matrix lint fmt bench fuzz clean
+.PHONY: help venv develop demo test test-rust test-python matrix lint lint-rust lint-python fmt bench fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,9 +38,16 @@ test-python: develop ## Differential tests against stock Flask
 matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)
 	$(PYTHON) scripts/matrix.py
 
-lint: ## cargo fmt --check and clippy -D warnings
+lint: lint-rust lint-python ## cargo fmt --check, clippy -D warnings, mypy --strict, stubtest
+
+lint-rust: ## cargo fmt --check and clippy -D warnings
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+
+lint-python: develop ## mypy --strict on the package, stubtest of _native.pyi against the build
+	$(PY) -c "import mypy" 2>/dev/null || $(PY) -m pip install -q $(MYPY)
+	$(PY) -m mypy --strict python/flask_fastsession
+	$(PY) -m mypy.stubtest flask_fastsession._native
 
 fmt: ## Format the Rust code
 	cargo fmt
