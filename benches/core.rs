@@ -603,6 +603,55 @@ fn rows<'a>(w: &'a Workload) -> Vec<Row<'a>> {
     });
     out.push(row("part/unsign", core, Some(floor)));
 
+    // Decoding: the payload segment's base64, then its inflate.
+    let mut fl = Floor::new();
+    let compressed: Vec<Vec<u8>> = w
+        .jsons
+        .iter()
+        .map(|j| {
+            let mut c = Vec::new();
+            fl.deflate(j, &mut c);
+            c
+        })
+        .collect();
+    let encoded: Vec<Vec<u8>> = compressed
+        .iter()
+        .map(|c| {
+            let mut e = Vec::new();
+            b64(c, &mut e);
+            e
+        })
+        .collect();
+    let core: Routine<'_> = Box::new(move |i| {
+        black_box(itsdangerous_b64decode(&encoded[i & MASK]).is_ok());
+    });
+    let encoded: Vec<Vec<u8>> = compressed
+        .iter()
+        .map(|c| {
+            let mut e = Vec::new();
+            b64(c, &mut e);
+            e
+        })
+        .collect();
+    let mut b = Bufs::default();
+    let floor: Routine<'_> = Box::new(move |i| {
+        let e = &encoded[i & MASK];
+        b.scratch.clear();
+        b.scratch.resize(e.len() * 3 / 4 + 3, 0);
+        black_box(URL_SAFE_NO_PAD.decode_slice(e, &mut b.scratch).is_ok());
+    });
+    out.push(row("part/b64 decode", core, Some(floor)));
+    let compressed_floor = compressed.clone();
+    let core: Routine<'_> = Box::new(move |i| {
+        black_box(decompress(&compressed[i & MASK]).is_ok());
+    });
+    let (mut b, mut fl) = (Bufs::default(), Floor::new());
+    let floor: Routine<'_> = Box::new(move |i| {
+        fl.inflate(&compressed_floor[i & MASK], &mut b.json);
+        black_box(&b.json);
+    });
+    out.push(row("part/decompress", core, Some(floor)));
+
     let mut b = Bufs::default();
     let core: Routine<'_> = Box::new(move |i| {
         b.json.clear();
@@ -619,13 +668,56 @@ fn rows<'a>(w: &'a Workload) -> Vec<Row<'a>> {
     out
 }
 
-/// Runs `f` for i in 0..n, returns the elapsed time.
-fn block(f: &mut dyn FnMut(usize), n: u64) -> Duration {
-    let start = Instant::now();
-    for i in 0..n {
-        f(i as usize);
+/// This thread's CPU time (Linux): time the scheduler gives to other
+/// processes on a busy machine is not counted. `CORE_BENCH_CLOCK=wall`
+/// switches to wall time (`Instant`), as do other platforms.
+#[cfg(target_os = "linux")]
+fn thread_cpu_time() -> Option<Duration> {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: std::ffi::c_long,
+        tv_nsec: std::ffi::c_long,
     }
-    start.elapsed()
+    extern "C" {
+        fn clock_gettime(clock: std::ffi::c_int, tp: *mut Timespec) -> std::ffi::c_int;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: std::ffi::c_int = 3;
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
+}
+
+fn use_cpu_clock() -> bool {
+    static CPU: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CPU.get_or_init(|| {
+        std::env::var("CORE_BENCH_CLOCK").as_deref() != Ok("wall") && thread_cpu_time().is_some()
+    })
+}
+
+/// Runs `f` for i in 0..n, returns the time taken (see [`thread_cpu_time`]).
+fn block(f: &mut dyn FnMut(usize), n: u64) -> Duration {
+    if use_cpu_clock() {
+        let start = thread_cpu_time().unwrap_or_default();
+        for i in 0..n {
+            f(i as usize);
+        }
+        thread_cpu_time().unwrap_or_default().saturating_sub(start)
+    } else {
+        let start = Instant::now();
+        for i in 0..n {
+            f(i as usize);
+        }
+        start.elapsed()
+    }
 }
 
 /// Iterations per block so one block lasts about `target`.
@@ -760,8 +852,12 @@ fn print_table(rows: Vec<&mut Row<'_>>) {
         "\ncore / floor = the core's cost over the bare primitives (deflate with a reused \
          compressor, base64, HMAC-SHA1 from a cached key); dumps/loads core also write/parse \
          the JSON, which the floor does not. Times: medians over {ROUNDS} interleaved rounds; \
-         ratio: median of the per-round ratios. \
-         Load average at the end: {}",
+         ratio: median of the per-round ratios. Clock: {}. Load average at the end: {}",
+        if use_cpu_clock() {
+            "this thread's CPU time"
+        } else {
+            "wall time"
+        },
         load.split_whitespace()
             .take(3)
             .collect::<Vec<_>>()

@@ -189,9 +189,10 @@ def report(
         f"| latency p99 ms | {s['p99_us'] / 1000:.2f} | {f['p99_us'] / 1000:.2f} | "
         f"{f['p99_us'] / s['p99_us']:.2f}× |",
         "",
-        f"wrk -t1 -c{args.connections} -d{args.duration:g}s per run, keep-alive as gunicorn's "
-        "sync worker allows (it closes each connection), all on 127.0.0.1. "
-        "requests/s ratio > 1 and latency ratios < 1 mean fast is faster.",
+        f"wrk -t1 -c{args.connections} -d{args.duration:g}s per run, all on 127.0.0.1; "
+        "gunicorn's sync worker closes the connection after each response, so every request "
+        "includes a TCP connect. Requests/s ratio > 1 and latency ratios < 1 mean fast is "
+        f"faster. Load average at the end: {micro.load_average()}.",
         "",
     ]
     out += [f"- {c}" for c in checks]
