@@ -1,0 +1,259 @@
+"""The drop-in for Quart's signed cookie sessions.
+
+.. code-block:: python
+
+    from quart import Quart
+    from flask_fastsession.quart import FastSessionInterface
+
+    app = Quart(__name__)
+    app.session_interface = FastSessionInterface()
+
+Quart's :class:`quart.sessions.SecureCookieSessionInterface` writes the same
+cookies as Flask's (same serializer, same signing), with ``async``
+``open_session`` and ``save_session``. This subclass runs them through the
+same native codec as :class:`flask_fastsession.FastSessionInterface`, and
+hands every call it cannot reproduce exactly to Quart's own code.
+
+One difference from Flask is kept on purpose: Quart's session serializer
+formats its JSON through :func:`flask.json.dumps`, which only sees a *Flask*
+app context, so a Quart app's ``app.json`` settings (``sort_keys`` ...) do
+not apply to its session cookies. The native path reads the options exactly
+where stock does.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import types
+import typing as t
+from datetime import datetime
+from datetime import timezone
+
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
+from quart.sessions import SecureCookieSession
+from quart.sessions import SecureCookieSessionInterface as _QuartStock
+
+from . import _native
+from ._checks import ZLIB_MATCHES
+from ._checks import serializer_is_default
+from ._headers import add_vary_cookie
+from ._headers import set_session_cookie
+from .sessions import FastSigningSerializer
+from .sessions import _current_json_options
+from .sessions import _current_provider_ok
+
+if t.TYPE_CHECKING:
+    from quart import Quart
+    from quart.sessions import SessionMixin
+    from quart.wrappers import BaseRequestWebsocket
+    from quart.wrappers import Response
+    from werkzeug.wrappers import Response as WerkzeugResponse
+
+__all__ = ["FastSessionInterface"]
+
+_FALLBACK = _native.FALLBACK
+_INVALID = _native.INVALID
+_STOCK_DIGEST = _QuartStock.digest_method
+_CODEC_CACHE_SIZE = 64
+_codecs: dict[tuple[t.Any, ...], _native.SessionCodec] = {}
+
+
+def _quart_is_known() -> bool:
+    """Whether the installed Quart's stock interface is the one this module
+    reproduces: ``SECRET_KEY_FALLBACKS`` listed oldest first then the current
+    key, and a ``Partitioned`` cookie attribute. Any other Quart keeps its
+    own code for every call."""
+    probe = types.SimpleNamespace(
+        secret_key=b"current",
+        config={"SECRET_KEY_FALLBACKS": [b"fallback"], "SECRET_KEY": b"current"},
+    )
+    try:
+        serializer = _QuartStock().get_signing_serializer(probe)  # type: ignore[arg-type]
+    except Exception:
+        return False
+    return (
+        serializer is not None
+        and list(serializer.secret_keys) == [b"fallback", b"current"]
+        and hasattr(_QuartStock, "get_cookie_partitioned")
+    )
+
+
+#: False when the installed Quart differs from the one this module follows.
+QUART_IS_KNOWN: bool = _quart_is_known()
+
+
+def _stock_keys(secret_key: t.Any, fallbacks: t.Any) -> list[t.Any]:
+    """The key list Quart's ``get_signing_serializer`` builds (may raise as it does)."""
+    keys: list[t.Any] = []
+    if fallbacks:
+        keys.extend(fallbacks)
+    keys.append(secret_key)
+    return keys
+
+
+def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
+    """The native codec for a key list, built once per distinct list; None
+    when the keys are not ones the native codec takes (stock decides)."""
+    try:
+        keys = _stock_keys(secret_key, fallbacks)
+        cache_key = tuple(keys)
+        codec = _codecs.get(cache_key)
+    except TypeError:  # not iterable, or unhashable keys
+        return None
+    if codec is None:
+        try:
+            codec = _native.SessionCodec(keys)
+        except (TypeError, ValueError):
+            return None
+        if len(_codecs) >= _CODEC_CACHE_SIZE:
+            _codecs.clear()
+        _codecs[cache_key] = codec
+    return codec
+
+
+class FastSessionInterface(_QuartStock):
+    """Drop-in replacement for Quart's
+    :class:`~quart.sessions.SecureCookieSessionInterface`.
+
+    Cookies, headers, loaded values and exceptions are stock Quart's, byte
+    for byte; see :meth:`uses_native` for when the native path answers.
+    """
+
+    #: Set to False to send every call to stock code (for A/B comparisons).
+    native_enabled: bool = True
+
+    @staticmethod
+    def uses_native(app: Quart) -> bool:
+        """Whether ``app``'s session calls take the native path right now.
+
+        True when ``app.session_interface`` is this class with Quart's default
+        signing parameters and serializer, a secret key is set, and this
+        platform's zlib matches the interpreter's.
+        """
+        interface = app.session_interface
+        return isinstance(interface, FastSessionInterface) and interface._native_codec(app) is not None
+
+    def _native_codec(self, app: Quart) -> _native.SessionCodec | None:
+        """The codec for this call, or None if stock code must answer it."""
+        if not (
+            QUART_IS_KNOWN
+            and ZLIB_MATCHES
+            and self.native_enabled
+            and self.salt == "cookie-session"
+            and self.key_derivation == "hmac"
+            and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
+            and type(self).get_signing_serializer is _FAST_GET_SIGNING_SERIALIZER
+            and serializer_is_default(self.serializer)
+        ):
+            return None
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        return _codec_for(secret_key, app.config["SECRET_KEY_FALLBACKS"])
+
+    def get_signing_serializer(self, app: Quart) -> URLSafeTimedSerializer | None:
+        codec = self._native_codec(app)
+        if codec is None:
+            return super().get_signing_serializer(app)
+        return FastSigningSerializer(
+            codec,
+            _stock_keys(app.secret_key, app.config["SECRET_KEY_FALLBACKS"]),
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
+
+    def _stock_loads(self, app: Quart, cookie: str, max_age: int) -> SecureCookieSession:
+        signer = _QuartStock.get_signing_serializer(self, app)
+        try:
+            return self.session_class(signer.loads(cookie, max_age=max_age))  # type: ignore[union-attr]
+        except BadSignature:
+            return self.session_class()
+
+    async def open_session(self, app: Quart, request: BaseRequestWebsocket) -> SecureCookieSession | None:
+        codec = self._native_codec(app)
+        if codec is None:
+            return await super().open_session(app, request)
+        # From here on, stock's open_session line by line.
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if cookie is None:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        if not _current_provider_ok():
+            return self._stock_loads(app, cookie, max_age)
+        data = codec.loads(cookie, max_age, int(time.time()), True)
+        if data is _INVALID:
+            return self.session_class()
+        if data is _FALLBACK:
+            return self._stock_loads(app, cookie, max_age)
+        return self.session_class(data)
+
+    async def save_session(
+        self,
+        app: Quart,
+        session: SessionMixin,
+        response: Response | WerkzeugResponse | None,
+    ) -> None:
+        codec = self._native_codec(app) if response is not None else None
+        if codec is None or response is None:
+            return await super().save_session(app, session, response)
+        # From here on, stock's save_session line by line.
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        partitioned = self.get_cookie_partitioned(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        samesite = self.get_cookie_samesite(app)
+        httponly = self.get_cookie_httponly(app)
+
+        if session.accessed:
+            add_vary_cookie(response)
+
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    name,
+                    domain=domain,
+                    partitioned=partitioned,
+                    path=path,
+                    secure=secure,
+                    samesite=samesite,
+                    httponly=httponly,
+                )
+                response.vary.add("Cookie")
+            return
+
+        if not self.should_set_cookie(app, session):
+            return
+
+        expires = self._expires(app, session)
+        data = dict(session)
+        options = _current_json_options()
+        val: t.Any = _FALLBACK if options is None else codec.dumps(data, int(time.time()), *options)
+        if val is _FALLBACK:
+            val = _QuartStock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
+        set_session_cookie(response, name, val, expires, domain, path, secure, httponly, samesite, partitioned)
+        add_vary_cookie(response)
+
+    def _expires(self, app: Quart, session: SessionMixin) -> datetime | str | None:
+        """``get_expiration_time``, already formatted as the HTTP date
+        ``Set-Cookie`` will carry, when the stock method is in use."""
+        if type(self).get_expiration_time is not _QuartStock.get_expiration_time:
+            return self.get_expiration_time(app, session)
+        if not session.permanent:
+            return None
+        lifetime = app.permanent_session_lifetime
+        header = _native.expires_header(datetime.now(timezone.utc), lifetime)
+        if header is None:
+            return datetime.now(timezone.utc) + lifetime
+        return header
+
+
+_FAST_GET_SIGNING_SERIALIZER = FastSessionInterface.get_signing_serializer
