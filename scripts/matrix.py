@@ -51,6 +51,8 @@ class Entry:
     flask: str
     werkzeug: str
     itsdangerous: str
+    #: More packages for this entry (Quart, where one matches this Flask).
+    extras: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -62,16 +64,21 @@ class Entry:
             f"flask=={self.flask}",
             f"werkzeug=={self.werkzeug}",
             f"itsdangerous=={self.itsdangerous}",
+            *self.extras,
         ]
 
+
+#: Quart 0.20+ passes ``partitioned`` to ``set_cookie`` (Werkzeug 3.1) and
+#: reads ``SECRET_KEY_FALLBACKS``: it goes with Flask 3.1 only, on Python 3.11+.
+_QUART = ("quart==0.22.0; python_version >= '3.11'",)
 
 #: Oldest first. 3.1.0 is there because 3.1.1 changed the order in which
 #: SECRET_KEY_FALLBACKS are tried.
 MATRIX: tuple[Entry, ...] = (
     Entry("2.3.3", "2.3.8", "2.1.2"),
     Entry("3.0.3", "3.0.6", "2.2.0"),
-    Entry("3.1.0", "3.1.3", "2.2.0"),
-    Entry("3.1.3", "3.1.9", "2.2.0"),
+    Entry("3.1.0", "3.1.3", "2.2.0", _QUART),
+    Entry("3.1.3", "3.1.9", "2.2.0", _QUART),
 )
 
 
@@ -175,8 +182,11 @@ def install_wheel(py: Path, wheel: Path) -> None:
 
 def versions_of(py: Path) -> str:
     code = (
-        "import importlib.metadata as m, flask_fastsession as f;"
-        "print(', '.join(f'{n} {m.version(n)}' for n in ('flask', 'werkzeug', 'itsdangerous')),"
+        "import importlib.metadata as m, flask_fastsession as f\n"
+        "def v(n):\n"
+        "    try: return f'{n} {m.version(n)}'\n"
+        "    except m.PackageNotFoundError: return f'no {n}'\n"
+        "print(', '.join(v(n) for n in ('flask', 'werkzeug', 'itsdangerous', 'quart')),"
         " '| flask_fastsession', f.__version__, 'from', f.__file__)"
     )
     out = subprocess.run([str(py), "-c", code], check=True, capture_output=True, text=True, cwd=MATRIX_DIR)
@@ -203,7 +213,7 @@ def read_junit(path: Path, result: Result) -> None:
 def run_entry(entry: Entry, python: str, wheel: Path, pytest_args: list[str]) -> Result:
     result = Result(entry)
     venv = MATRIX_DIR / entry.name
-    log(f"{entry.name}: flask {entry.flask}, werkzeug {entry.werkzeug}, itsdangerous {entry.itsdangerous}")
+    log(f"{entry.name}: {', '.join(entry.requirements)}")
     try:
         py = ensure_venv(venv, python, [*entry.requirements, *TOOLS])
         install_wheel(py, wheel)
