@@ -82,15 +82,18 @@ def provider_is_default(provider: JSONProvider) -> bool:
     does. ``sort_keys``, ``ensure_ascii`` and ``default`` may be customised:
     the native path reads them on every call."""
     cls = type(provider)
-    ok = _provider_class_ok.get(cls)
-    if ok is None:
-        ok = (
-            issubclass(cls, DefaultJSONProvider)
-            and cls.dumps is DefaultJSONProvider.dumps
-            and cls.loads is DefaultJSONProvider.loads
-        )
-        _provider_class_ok[cls] = ok
-    if not ok:
-        return False
-    own = getattr(provider, "__dict__", {})
+    if cls is not DefaultJSONProvider:
+        ok = _provider_class_ok.get(cls)
+        if ok is None:
+            ok = _provider_class_ok[cls] = (
+                issubclass(cls, DefaultJSONProvider)
+                and cls.dumps is DefaultJSONProvider.dumps
+                and cls.loads is DefaultJSONProvider.loads
+            )
+        if not ok:
+            return False
+    own = getattr(provider, "__dict__", _NO_ATTRS)
     return "dumps" not in own and "loads" not in own
+
+
+_NO_ATTRS: dict[str, t.Any] = {}

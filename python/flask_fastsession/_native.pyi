@@ -48,6 +48,12 @@ class SessionCodec:
         ensure_ascii: t.Any,
         default: t.Callable[[t.Any], t.Any],
     ) -> str | Fallback: ...
+    def dumps_for(
+        self,
+        obj: t.Any,
+        timestamp: int,
+        provider: t.Any,
+    ) -> str | Fallback: ...
     def loads(
         self,
         value: str | bytes,

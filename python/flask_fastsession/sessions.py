@@ -65,22 +65,32 @@ def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | No
     return codec
 
 
-def _current_json_options() -> tuple[t.Any, t.Any, t.Any] | None:
-    """``(sort_keys, ensure_ascii, default)`` as :func:`flask.json.dumps`
-    would use them now, or None when the current app's JSON provider is not
-    one the native path reproduces."""
+def _current_provider() -> tuple[bool, t.Any]:
+    """``(ok, provider)`` for :func:`flask.json.dumps` / ``loads`` now:
+    the current app's JSON provider (None outside an app context, where
+    Flask uses its module-level defaults), and whether the native path
+    reproduces it."""
     ctx = _cv_app.get(None)
     if ctx is None:
-        return False, True, _flask_default
+        return True, None
     provider = ctx.app.json
-    if not provider_is_default(provider):
+    return provider_is_default(provider), provider
+
+
+def _current_json_options() -> tuple[t.Any, t.Any, t.Any] | None:
+    """``(sort_keys, ensure_ascii, default)`` as :func:`flask.json.dumps`
+    would use them now, or None when the native path does not reproduce the
+    current app's JSON provider."""
+    ok, provider = _current_provider()
+    if not ok:
         return None
+    if provider is None:
+        return False, True, _flask_default
     return provider.sort_keys, provider.ensure_ascii, provider.default
 
 
 def _current_provider_ok() -> bool:
-    ctx = _cv_app.get(None)
-    return ctx is None or provider_is_default(ctx.app.json)
+    return _current_provider()[0]
 
 
 class FastSigningSerializer(URLSafeTimedSerializer):
@@ -101,9 +111,9 @@ class FastSigningSerializer(URLSafeTimedSerializer):
 
     def dumps(self, obj: t.Any, salt: str | bytes | None = None) -> t.Any:
         if salt is None:
-            options = _current_json_options()
-            if options is not None:
-                rv = self._codec.dumps(obj, int(time.time()), *options)
+            ok, provider = _current_provider()
+            if ok:
+                rv = self._codec.dumps_for(obj, int(time.time()), provider)
                 if rv is not _FALLBACK:
                     return rv
         return super().dumps(obj, salt)
@@ -115,7 +125,7 @@ class FastSigningSerializer(URLSafeTimedSerializer):
         return_timestamp: bool = False,
         salt: str | bytes | None = None,
     ) -> t.Any:
-        if not return_timestamp and salt is None and _current_provider_ok():
+        if not return_timestamp and salt is None and _current_provider()[0]:
             rv = self._codec.loads(s, max_age, int(time.time()), False)
             if rv is not _FALLBACK:
                 return rv
@@ -254,14 +264,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
 
         expires = self._expires(app, session)
         data = dict(session)
-        provider = app.json
-        val = codec.dumps(
-            data,
-            int(time.time()),
-            provider.sort_keys,
-            provider.ensure_ascii,
-            provider.default,
-        )
+        val = codec.dumps_for(data, int(time.time()), app.json)
         if val is _FALLBACK:
             val = _Stock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
         set_session_cookie(

@@ -1,7 +1,8 @@
 //! `SessionCodec`: the signing serializer for one list of secret keys.
 
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBool, PyBytes, PyString};
 
 use std::sync::LazyLock;
 
@@ -126,6 +127,33 @@ impl SessionCodec {
         })
     }
 
+    /// `dumps` with the options of a Flask JSON provider (its `sort_keys`,
+    /// `ensure_ascii` and `default`), or Flask's no-app-context defaults
+    /// (`sort_keys=False`, `ensure_ascii=True`, `flask.json.provider._default`)
+    /// when `provider` is None.
+    #[pyo3(signature = (obj, timestamp, provider))]
+    fn dumps_for<'py>(
+        &self,
+        py: Python<'py>,
+        obj: &Bound<'py, PyAny>,
+        timestamp: &Bound<'py, PyAny>,
+        provider: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || {
+            if provider.is_none() {
+                let no = PyBool::new(py, false);
+                let yes = PyBool::new(py, true);
+                let default = objects::flask_default(py)?;
+                self.dumps_inner(py, obj, timestamp, no.as_any(), yes.as_any(), default)
+            } else {
+                let sort_keys = provider.getattr(intern!(py, "sort_keys"))?;
+                let ensure_ascii = provider.getattr(intern!(py, "ensure_ascii"))?;
+                let default = provider.getattr(intern!(py, "default"))?;
+                self.dumps_inner(py, obj, timestamp, &sort_keys, &ensure_ascii, &default)
+            }
+        })
+    }
+
     /// The session data in `value`, raising stock's itsdangerous exception
     /// for a bad signature. With `quiet`, a bad signature returns the
     /// `invalid` sentinel instead (what `open_session` needs). Returns the
@@ -196,6 +224,9 @@ impl SessionCodec {
         };
         let max_age = if max_age.is_none() {
             None
+        } else if !max_age.is_exact_instance_of::<pyo3::types::PyInt>() {
+            // A bool or int subclass formats differently in stock's messages.
+            return fallback();
         } else {
             match max_age.extract::<i64>() {
                 Ok(m) => Some(m),

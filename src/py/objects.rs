@@ -23,6 +23,7 @@ cached_attr!(uuid_class, "uuid", "UUID");
 cached_attr!(markup_class, "markupsafe", "Markup");
 cached_attr!(parse_date, "werkzeug.http", "parse_date");
 cached_attr!(b64decode, "base64", "b64decode");
+cached_attr!(flask_default, "flask.json.provider", "_default");
 
 /// The interpreter's own `datetime.datetime` (never a patched stand-in).
 pub(crate) fn datetime_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
