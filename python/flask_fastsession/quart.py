@@ -43,8 +43,7 @@ from ._checks import serializer_is_default
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
 from .sessions import FastSigningSerializer
-from .sessions import _current_json_options
-from .sessions import _current_provider_ok
+from .sessions import _current_provider
 
 if t.TYPE_CHECKING:
     from quart import Quart
@@ -186,7 +185,7 @@ class FastSessionInterface(_QuartStock):
         if cookie is None:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        if not _current_provider_ok():
+        if not _current_provider()[0]:
             return self._stock_loads(app, cookie, max_age)
         data = codec.loads(cookie, max_age, int(time.time()), True)
         if data is _INVALID:
@@ -235,8 +234,10 @@ class FastSessionInterface(_QuartStock):
 
         expires = self._expires(app, session)
         data = dict(session)
-        options = _current_json_options()
-        val: t.Any = _FALLBACK if options is None else codec.dumps(data, int(time.time()), *options)
+        # Quart's serializer formats through flask.json.dumps: the options of
+        # the current *Flask* app context, if any, not this app's app.json.
+        ok, provider = _current_provider()
+        val: t.Any = codec.dumps_for(data, int(time.time()), provider) if ok else _FALLBACK
         if val is _FALLBACK:
             val = _QuartStock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
         set_session_cookie(response, name, val, expires, domain, path, secure, httponly, samesite, partitioned)
