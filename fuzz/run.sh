@@ -54,9 +54,9 @@ for t in "${TARGETS[@]}"; do
     replayed=0
     for f in "${regressions[@]}"; do
         replayed=$((replayed + 1))
-        if ! cargo fuzz run --sanitizer "$FUZZ_SANITIZER" "$t" "$f" -- -runs=1 \
-            >"logs/$t.regression.log" 2>&1; then
-            echo "!! $t: regression $f still crashes (logs/$t.regression.log)"
+        rlog="logs/$t.regression.$(basename "$f").log"
+        if ! cargo fuzz run --sanitizer "$FUZZ_SANITIZER" "$t" "$f" -- -runs=1 >"$rlog" 2>&1; then
+            echo "!! $t: regression $f still fails (see $rlog)"
             verdict="REGRESSION"
             status=1
         fi
