@@ -361,3 +361,13 @@ def test_websocket_save_without_response() -> None:
     app = make_app("fast")
     session = app.session_interface.session_class({"a": 1})
     asyncio.run(app.session_interface.save_session(app, session, None))
+
+
+def test_cli_explains_quart_apps() -> None:
+    """``python -m flask_fastsession check --app`` reads Quart apps too."""
+    from flask_fastsession import cli
+
+    assert cli.why_not_native(make_app("fast")) == []
+    assert "not a FastSessionInterface" in cli.why_not_native(make_app("stock"))[0]
+    salted = make_app("fast", overrides={"salt": "other"})
+    assert cli.why_not_native(salted) == ["salt is 'other', not 'cookie-session'"]
