@@ -30,7 +30,7 @@ _VALUE_MARK = "fastsession-VALUE_7f3a9c.z0"
 _EXPIRES_MARK = "fastsessionEXPIRES7f3a9c"
 _STOCK_SET_COOKIE = _SansioResponse.set_cookie
 _STOCK_VARY = _SansioResponse.vary
-_FLASK_MAX_COOKIE_SIZE = _FlaskResponse.max_cookie_size
+_FLASK_MAX_COOKIE_SIZE: object = _FlaskResponse.__dict__["max_cookie_size"]
 
 #: (name, domain, path, secure, httponly, samesite, partitioned, with expires,
 #: then the types of the first seven) -> (before value, between value and
@@ -69,7 +69,7 @@ def _template(key: tuple[t.Any, ...]) -> tuple[str, str, str] | None:
 
 
 def _max_cookie_size(response: Response) -> int:
-    if type(response).max_cookie_size is _FLASK_MAX_COOKIE_SIZE:
+    if getattr(type(response), "max_cookie_size", None) is _FLASK_MAX_COOKIE_SIZE:
         ctx = _cv_app.get(None)
         if ctx is not None:
             return ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]

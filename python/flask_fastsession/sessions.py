@@ -10,6 +10,7 @@ from datetime import timezone
 
 from flask.globals import _cv_app
 from flask.json.provider import _default as _flask_default
+from flask.sessions import SecureCookieSession
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
@@ -209,7 +210,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
             },
         )
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         codec = self._native_codec(app)
         if codec is None:
             return super().open_session(app, request)
@@ -246,7 +247,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
 
         if not session:
             if session.modified:
-                extra = {"partitioned": partitioned} if HAS_PARTITIONED else {}
+                extra: dict[str, t.Any] = {"partitioned": partitioned} if HAS_PARTITIONED else {}
                 response.delete_cookie(
                     name,
                     domain=domain,
@@ -265,7 +266,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
         expires = self._expires(app, session)
         data = dict(session)
         val = codec.dumps_for(data, int(time.time()), app.json)
-        if val is _FALLBACK:
+        if isinstance(val, _native.Fallback):
             val = _Stock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
         set_session_cookie(
             response, name, val, expires, domain, path, secure, httponly, samesite, partitioned
