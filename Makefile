@@ -32,8 +32,8 @@ test: test-rust test-python ## Run all tests (cargo test + pytest)
 test-rust: ## Unit tests of the pure-Rust core
 	cargo test --lib -q
 
-test-python: develop ## Differential tests against stock Flask
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q
+test-python: develop ## Differential tests against stock Flask (slow soaks included)
+	FASTSESSION_SLOW=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q
 
 matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)
 	$(PYTHON) scripts/matrix.py
