@@ -33,20 +33,43 @@ const SECONDS_PER_DAY: i128 = 86_400;
 ///
 /// Returns `None` outside the years 1..=9999 (outside Python's `datetime`).
 pub fn http_date(unix_seconds: i64) -> Option<String> {
+    let mut out = Vec::with_capacity(29);
+    write_http_date(unix_seconds, &mut out)?;
+    String::from_utf8(out).ok()
+}
+
+/// [`http_date`], appended to `out` without allocating; `None` (and `out`
+/// untouched) outside the years 1..=9999.
+pub fn write_http_date(unix_seconds: i64, out: &mut Vec<u8>) -> Option<()> {
     if !(MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&unix_seconds) {
         return None;
     }
     let dt = OffsetDateTime::from_unix_timestamp(unix_seconds).ok()?;
     let day_name = DAY_NAMES.get(usize::from(dt.weekday().number_days_from_monday()))?;
     let month_name = MONTH_NAMES.get(usize::from(u8::from(dt.month())).checked_sub(1)?)?;
-    Some(format!(
-        "{day_name}, {:02} {month_name} {:04} {:02}:{:02}:{:02} GMT",
-        dt.day(),
-        dt.year(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    ))
+    let year = u32::try_from(dt.year()).ok()?;
+    out.extend_from_slice(day_name.as_bytes());
+    out.extend_from_slice(b", ");
+    push_2(out, dt.day());
+    out.push(b' ');
+    out.extend_from_slice(month_name.as_bytes());
+    out.push(b' ');
+    push_2(out, (year / 100) as u8);
+    push_2(out, (year % 100) as u8);
+    out.push(b' ');
+    push_2(out, dt.hour());
+    out.push(b':');
+    push_2(out, dt.minute());
+    out.push(b':');
+    push_2(out, dt.second());
+    out.extend_from_slice(b" GMT");
+    Some(())
+}
+
+/// Two decimal digits of `n` (0..=99).
+fn push_2(out: &mut Vec<u8>, n: u8) {
+    out.push(b'0' + (n / 10) % 10);
+    out.push(b'0' + n % 10);
 }
 
 /// `now + timedelta(days, seconds, microseconds)` floored to whole seconds, as

@@ -8,6 +8,7 @@
 use std::sync::Mutex;
 
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDateTime, PyDict, PyFloat, PyList, PyString, PyTuple};
 
@@ -171,6 +172,43 @@ impl<'py> Builder for PyBuilder<'py> {
     }
 }
 
+/// `UUID(value)` for the form dumps writes (32 lowercase hex digits), built
+/// as `UUID.__init__` leaves it: `int` set, `is_safe` = `SafeUUID.unknown`.
+fn fast_uuid<'py>(
+    py: Python<'py>,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Ok(s) = value.cast_exact::<PyString>() else {
+        return Ok(None);
+    };
+    let Ok(text) = s.to_str() else {
+        return Ok(None);
+    };
+    if text.len() != 32 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Ok(None);
+    }
+    let Ok(n) = u128::from_str_radix(text, 16) else {
+        return Ok(None);
+    };
+    let class = objects::uuid_class(py)?;
+    let obj = class.call_method1(intern!(py, "__new__"), (class,))?;
+    let int = n.into_pyobject(py)?;
+    let unknown = objects::safe_uuid_unknown(py)?;
+    // SAFETY: obj is a fresh UUID instance; PyObject_GenericSetAttr is
+    // `object.__setattr__`, which UUID.__init__ itself uses for its slots.
+    unsafe {
+        for (name, v) in [
+            (intern!(py, "int"), int.as_any()),
+            (intern!(py, "is_safe"), unknown),
+        ] {
+            if ffi::PyObject_GenericSetAttr(obj.as_ptr(), name.as_ptr(), v.as_ptr()) != 0 {
+                return Err(PyErr::fetch(py));
+            }
+        }
+    }
+    Ok(Some(obj))
+}
+
 fn fallback_error() -> PyErr {
     pyo3::exceptions::PyValueError::new_err("handled by stock code")
 }
@@ -199,7 +237,10 @@ fn untag<'py>(
             }
         }
         b" m" => objects::markup_class(py)?.call1((value,))?,
-        b" u" => objects::uuid_class(py)?.call1((value,))?,
+        b" u" => match fast_uuid(py, value)? {
+            Some(u) => u,
+            None => objects::uuid_class(py)?.call1((value,))?,
+        },
         b" d" => {
             let fast = value
                 .cast::<PyString>()

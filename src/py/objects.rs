@@ -25,6 +25,19 @@ cached_attr!(parse_date, "werkzeug.http", "parse_date");
 cached_attr!(b64decode, "base64", "b64decode");
 cached_attr!(flask_default, "flask.json.provider", "_default");
 
+/// `uuid.SafeUUID.unknown`, what `UUID(hex)` stores in `is_safe`.
+pub(crate) fn safe_uuid_unknown(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static CELL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    CELL.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py
+            .import("uuid")?
+            .getattr("SafeUUID")?
+            .getattr("unknown")?
+            .unbind())
+    })
+    .map(|o| o.bind(py))
+}
+
 /// The interpreter's own `datetime.datetime` (never a patched stand-in).
 pub(crate) fn datetime_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     Ok(py.get_type::<pyo3::types::PyDateTime>().into_any())

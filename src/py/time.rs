@@ -38,6 +38,14 @@ fn as_utc<'py>(py: Python<'py>, dt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, P
     }
 }
 
+/// Appends `http_date(dt)` for a naive or UTC datetime (its fields read as
+/// UTC); false when out of range.
+pub(crate) fn write_http_date(dt: &Bound<'_, PyDateTime>, out: &mut Vec<u8>) -> bool {
+    unix_seconds(dt)
+        .and_then(|s| expiry::write_http_date(s, out))
+        .is_some()
+}
+
 /// `werkzeug.http.http_date(dt)` for a datetime.
 pub(crate) fn http_date_of(py: Python<'_>, dt: &Bound<'_, PyAny>) -> PyResult<String> {
     let utc = as_utc(py, dt)?;
