@@ -8,17 +8,21 @@
 //! removes zlib and base64 from that path without changing a byte.
 //!
 //! The memo is direct-mapped: a fixed number of slots, each holding one
-//! entry, chosen by a keyed hash of the key (so colliding inputs cannot be
-//! chosen from outside). Entries larger than [`MAX_ENTRY`] are never stored,
-//! which bounds memory at `slots * 2 * MAX_ENTRY`. Each slot has its own lock;
-//! a poisoned or contended slot is treated as a miss.
+//! entry, chosen by a seeded hash of the key (so colliding inputs cannot be
+//! chosen from outside). Its memory is bounded by a byte budget: an entry
+//! that would take the total over it is not stored, and entries larger than
+//! [`MAX_ENTRY`] never are. Each slot has its own lock; a poisoned or
+//! contended slot is treated as a miss.
 
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Largest key or value kept (browsers cap a cookie at about 4 KiB).
-pub const MAX_ENTRY: usize = 4096;
+/// Largest key or value kept.
+pub const MAX_ENTRY: usize = 64 * 1024;
+
+/// Default byte budget of one memo (keys and values together).
+pub const DEFAULT_BUDGET: usize = 2 * 1024 * 1024;
 
 type Entry = (Box<[u8]>, Box<[u8]>);
 
@@ -27,6 +31,8 @@ pub struct Memo {
     slots: Box<[Mutex<Option<Entry>>]>,
     seed: u64,
     enabled: AtomicBool,
+    budget: usize,
+    used: AtomicUsize,
 }
 
 /// A fast seeded hash, eight bytes at a time. Only slot choice depends on
@@ -49,13 +55,25 @@ fn mix(seed: u64, key: &[u8]) -> u64 {
 }
 
 impl Memo {
-    /// A memo with `slots` entries (at least one).
+    /// A memo with `slots` entries (at least one) and [`DEFAULT_BUDGET`].
     pub fn new(slots: usize) -> Memo {
+        Memo::with_budget(slots, DEFAULT_BUDGET)
+    }
+
+    /// A memo with `slots` entries holding at most `budget` bytes.
+    pub fn with_budget(slots: usize, budget: usize) -> Memo {
         Memo {
             slots: (0..slots.max(1)).map(|_| Mutex::new(None)).collect(),
             seed: RandomState::new().hash_one(0x5eed_u64),
             enabled: AtomicBool::new(true),
+            budget,
+            used: AtomicUsize::new(0),
         }
+    }
+
+    /// Bytes held now (keys and values).
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Relaxed)
     }
 
     fn slot(&self, key: &[u8]) -> Option<&Mutex<Option<Entry>>> {
@@ -93,7 +111,18 @@ impl Memo {
             return;
         };
         if let Ok(mut guard) = slot.try_lock() {
+            let old = guard.as_ref().map_or(0, |(k, v)| k.len() + v.len());
+            let new = key.len() + value.len();
+            // Reserve the growth first; back out if it would pass the budget.
+            let grow = new.saturating_sub(old);
+            let before = self.used.fetch_add(grow, Ordering::Relaxed);
+            if before.saturating_add(grow) > self.budget {
+                self.used.fetch_sub(grow, Ordering::Relaxed);
+                return;
+            }
             *guard = Some((key.into(), value.into()));
+            self.used
+                .fetch_sub(old.saturating_sub(new), Ordering::Relaxed);
         }
     }
 
@@ -103,7 +132,9 @@ impl Memo {
         if !enabled {
             for slot in self.slots.iter() {
                 if let Ok(mut guard) = slot.lock() {
-                    *guard = None;
+                    if let Some((k, v)) = guard.take() {
+                        self.used.fetch_sub(k.len() + v.len(), Ordering::Relaxed);
+                    }
                 }
             }
         }
@@ -161,6 +192,28 @@ mod tests {
         assert_eq!(get(&m, &big), None);
         m.insert(b"k", &big);
         assert_eq!(get(&m, b"k"), None);
+    }
+
+    #[test]
+    fn budget_bounds_memory() {
+        let m = Memo::with_budget(64, 100);
+        for i in 0..64u8 {
+            m.insert(&[i; 10], &[i; 10]);
+        }
+        assert!(m.used() <= 100, "used {}", m.used());
+        // Replacing an entry with one of the same size keeps the total.
+        let m = Memo::with_budget(1, 20);
+        m.insert(b"aaaaa", b"bbbbb");
+        assert_eq!(m.used(), 10);
+        m.insert(b"ccccc", b"ddddd");
+        assert_eq!(m.used(), 10);
+        assert_eq!(get(&m, b"ccccc").as_deref(), Some(&b"ddddd"[..]));
+        // Too big for what is left: not stored, old entry kept.
+        m.insert(b"eeeeeeeeee", b"ffffffffffff");
+        assert_eq!(get(&m, b"eeeeeeeeee"), None);
+        assert_eq!(m.used(), 10);
+        m.set_enabled(false);
+        assert_eq!(m.used(), 0);
     }
 
     #[test]
