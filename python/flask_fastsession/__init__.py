@@ -14,6 +14,8 @@ import typing as t
 from flask.sessions import SecureCookieSessionInterface
 
 from ._native import __version__
+from ._native import payload_memo_enabled
+from ._native import set_payload_memo
 from .sessions import FastSessionInterface
 from .sessions import FastSigningSerializer
 
@@ -21,7 +23,14 @@ if t.TYPE_CHECKING:
     from flask import Flask
     from flask.sessions import SessionInterface
 
-__all__ = ["FastSessionInterface", "FastSigningSerializer", "__version__", "init_app"]
+__all__ = [
+    "FastSessionInterface",
+    "FastSigningSerializer",
+    "__version__",
+    "init_app",
+    "payload_memo_enabled",
+    "set_payload_memo",
+]
 
 
 def init_app(app: Flask) -> SessionInterface:
