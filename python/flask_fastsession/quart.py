@@ -44,6 +44,7 @@ from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
 from .sessions import FastSigningSerializer
 from .sessions import _current_provider
+from .sessions import codec_for_keys
 
 if t.TYPE_CHECKING:
     from quart import Quart
@@ -57,8 +58,6 @@ __all__ = ["FastSessionInterface"]
 _FALLBACK = _native.FALLBACK
 _INVALID = _native.INVALID
 _STOCK_DIGEST = _QuartStock.digest_method
-_CODEC_CACHE_SIZE = 64
-_codecs: dict[tuple[t.Any, ...], _native.SessionCodec] = {}
 
 
 def _quart_is_known() -> bool:
@@ -95,23 +94,13 @@ def _stock_keys(secret_key: t.Any, fallbacks: t.Any) -> list[t.Any]:
 
 
 def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
-    """The native codec for a key list, built once per distinct list; None
-    when the keys are not ones the native codec takes (stock decides)."""
+    """The native codec for the keys Quart builds from these settings; None
+    when stock code must decide."""
     try:
         keys = _stock_keys(secret_key, fallbacks)
-        cache_key = tuple(keys)
-        codec = _codecs.get(cache_key)
-    except TypeError:  # not iterable, or unhashable keys
+    except TypeError:  # fallbacks not iterable
         return None
-    if codec is None:
-        try:
-            codec = _native.SessionCodec(keys)
-        except (TypeError, ValueError):
-            return None
-        if len(_codecs) >= _CODEC_CACHE_SIZE:
-            _codecs.clear()
-        _codecs[cache_key] = codec
-    return codec
+    return codec_for_keys(keys)
 
 
 class FastSessionInterface(_QuartStock):

@@ -43,26 +43,38 @@ _codecs: dict[tuple[t.Any, ...], _native.SessionCodec] = {}
 _last_codec: tuple[t.Any, t.Any, _native.SessionCodec] | None = None
 
 
-def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
-    """The native codec for a key list, built once per distinct list."""
-    global _last_codec
+def codec_for_keys(keys: list[t.Any]) -> _native.SessionCodec | None:
+    """The native codec for a key list (oldest first, the signing key last),
+    built once per distinct list; None when the keys are not ones the native
+    codec takes (not str or bytes, unhashable), so that stock code decides."""
     try:
-        keys = key_list(secret_key, fallbacks)
         cache_key = tuple(keys)
         codec = _codecs.get(cache_key)
-    except TypeError:  # not iterable, or unhashable keys: stock code decides
+    except TypeError:
         return None
     if codec is None:
         try:
             codec = _native.SessionCodec(keys)
-        except (TypeError, ValueError):  # not str or bytes: stock decides
+        except (TypeError, ValueError):
             return None
         if len(_codecs) >= _CODEC_CACHE_SIZE:
             _codecs.clear()
         _codecs[cache_key] = codec
-    # A copy of the fallbacks, so changing the config's list in place is seen.
-    snapshot = list(fallbacks) if isinstance(fallbacks, list) else fallbacks
-    _last_codec = (secret_key, snapshot, codec)
+    return codec
+
+
+def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
+    """The native codec for the keys stock builds from these settings."""
+    global _last_codec
+    try:
+        keys = key_list(secret_key, fallbacks)
+    except TypeError:  # fallbacks not iterable: stock code raises it
+        return None
+    codec = codec_for_keys(keys)
+    if codec is not None:
+        # A copy of the fallbacks, so changing the config's list in place is seen.
+        snapshot = list(fallbacks) if isinstance(fallbacks, list) else fallbacks
+        _last_codec = (secret_key, snapshot, codec)
     return codec
 
 
