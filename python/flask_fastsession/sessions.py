@@ -9,7 +9,6 @@ from datetime import datetime
 from datetime import timezone
 
 from flask.globals import _cv_app
-from flask.json.provider import _default as _flask_default
 from flask.sessions import SecureCookieSession
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
@@ -90,22 +89,6 @@ def _current_provider() -> tuple[bool, t.Any]:
     return provider_is_default(provider), provider
 
 
-def _current_json_options() -> tuple[t.Any, t.Any, t.Any] | None:
-    """``(sort_keys, ensure_ascii, default)`` as :func:`flask.json.dumps`
-    would use them now, or None when the native path does not reproduce the
-    current app's JSON provider."""
-    ok, provider = _current_provider()
-    if not ok:
-        return None
-    if provider is None:
-        return False, True, _flask_default
-    return provider.sort_keys, provider.ensure_ascii, provider.default
-
-
-def _current_provider_ok() -> bool:
-    return _current_provider()[0]
-
-
 class FastSigningSerializer(URLSafeTimedSerializer):
     """The :class:`~itsdangerous.URLSafeTimedSerializer` that
     :meth:`FastSessionInterface.get_signing_serializer` returns: the same
@@ -124,8 +107,10 @@ class FastSigningSerializer(URLSafeTimedSerializer):
 
     def dumps(self, obj: t.Any, salt: str | bytes | None = None) -> t.Any:
         if salt is None:
-            ok, provider = _current_provider()
-            if ok:
+            # _current_provider(), inlined: this runs on every call.
+            ctx = _cv_app.get(None)
+            provider = None if ctx is None else ctx.app.json
+            if provider is None or provider_is_default(provider):
                 rv = self._codec.dumps_for(obj, int(time.time()), provider)
                 if rv is not _FALLBACK:
                     return rv
@@ -138,10 +123,12 @@ class FastSigningSerializer(URLSafeTimedSerializer):
         return_timestamp: bool = False,
         salt: str | bytes | None = None,
     ) -> t.Any:
-        if not return_timestamp and salt is None and _current_provider()[0]:
-            rv = self._codec.loads(s, max_age, int(time.time()), False)
-            if rv is not _FALLBACK:
-                return rv
+        if not return_timestamp and salt is None:
+            ctx = _cv_app.get(None)
+            if ctx is None or provider_is_default(ctx.app.json):
+                rv = self._codec.loads(s, max_age, int(time.time()), False)
+                if rv is not _FALLBACK:
+                    return rv
         return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)
 
 
