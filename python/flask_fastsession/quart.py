@@ -29,8 +29,6 @@ import hashlib
 import time
 import types
 import typing as t
-from datetime import datetime
-from datetime import timezone
 
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
@@ -45,6 +43,7 @@ from ._headers import set_session_cookie
 from .sessions import FastSigningSerializer
 from .sessions import _current_provider
 from .sessions import codec_for_keys
+from .sessions import expires_value
 
 if t.TYPE_CHECKING:
     from quart import Quart
@@ -221,7 +220,7 @@ class FastSessionInterface(_QuartStock):
         if not self.should_set_cookie(app, session):
             return
 
-        expires = self._expires(app, session)
+        expires = expires_value(self, _QuartStock.get_expiration_time, app, session)
         data = dict(session)
         # Quart's serializer formats through flask.json.dumps: the options of
         # the current *Flask* app context, if any, not this app's app.json.
@@ -232,18 +231,6 @@ class FastSessionInterface(_QuartStock):
         set_session_cookie(response, name, val, expires, domain, path, secure, httponly, samesite, partitioned)
         add_vary_cookie(response)
 
-    def _expires(self, app: Quart, session: SessionMixin) -> datetime | str | None:
-        """``get_expiration_time``, already formatted as the HTTP date
-        ``Set-Cookie`` will carry, when the stock method is in use."""
-        if type(self).get_expiration_time is not _QuartStock.get_expiration_time:
-            return self.get_expiration_time(app, session)
-        if not session.permanent:
-            return None
-        lifetime = app.permanent_session_lifetime
-        header = _native.expires_header(datetime.now(timezone.utc), lifetime)
-        if header is None:
-            return datetime.now(timezone.utc) + lifetime
-        return header
 
 
 _FAST_GET_SIGNING_SERIALIZER = FastSessionInterface.get_signing_serializer

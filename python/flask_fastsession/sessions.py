@@ -89,6 +89,23 @@ def _current_provider() -> tuple[bool, t.Any]:
     return provider_is_default(provider), provider
 
 
+def expires_value(
+    interface: t.Any, stock_method: t.Any, app: t.Any, session: SessionMixin
+) -> datetime | str | None:
+    """``interface.get_expiration_time(app, session)``, already formatted as
+    the HTTP date ``Set-Cookie`` will carry when ``stock_method`` (the stock
+    interface's own) is the one in use; the result of an override otherwise."""
+    if type(interface).get_expiration_time is not stock_method:
+        return interface.get_expiration_time(app, session)  # type: ignore[no-any-return]
+    if not session.permanent:
+        return None
+    lifetime = app.permanent_session_lifetime
+    header = _native.expires_header(datetime.now(timezone.utc), lifetime)
+    if header is None:
+        return datetime.now(timezone.utc) + lifetime  # type: ignore[no-any-return]
+    return header
+
+
 class FastSigningSerializer(URLSafeTimedSerializer):
     """The :class:`~itsdangerous.URLSafeTimedSerializer` that
     :meth:`FastSessionInterface.get_signing_serializer` returns: the same
@@ -262,7 +279,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
         if not self.should_set_cookie(app, session):
             return
 
-        expires = self._expires(app, session)
+        expires = expires_value(self, _Stock.get_expiration_time, app, session)
         data = dict(session)
         val = codec.dumps_for(data, int(time.time()), app.json)
         if isinstance(val, _native.Fallback):
@@ -272,18 +289,6 @@ class FastSessionInterface(SecureCookieSessionInterface):
         )
         add_vary_cookie(response)
 
-    def _expires(self, app: Flask, session: SessionMixin) -> datetime | str | None:
-        """``get_expiration_time``, already formatted as the HTTP date
-        ``Set-Cookie`` will carry, when the stock method is in use."""
-        if type(self).get_expiration_time is not _Stock.get_expiration_time:
-            return self.get_expiration_time(app, session)
-        if not session.permanent:
-            return None
-        lifetime = app.permanent_session_lifetime
-        header = _native.expires_header(datetime.now(timezone.utc), lifetime)
-        if header is None:
-            return datetime.now(timezone.utc) + lifetime
-        return header
 
 
 _FAST_GET_SIGNING_SERIALIZER = FastSessionInterface.get_signing_serializer
