@@ -34,6 +34,9 @@ mod native {
     #[pymodule_export]
     use crate::py::objects::{Fallback, Invalid};
 
+    #[pymodule_export]
+    use crate::py::watch::DictWatch;
+
     /// `zlib.compress(data)` as this build computes it (used by the import-time self-check).
     #[pyfunction]
     fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {

@@ -91,8 +91,10 @@ def set_session_cookie(
     """``response.set_cookie(name, value, expires=expires, ...)`` for a
     session cookie value; ``expires`` is usually an already formatted date,
     ``partitioned`` None where this Flask has no such attribute."""
-    if type(response).set_cookie is _STOCK_SET_COOKIE and (
-        expires is None or type(expires) is str
+    if (
+        type(response).set_cookie is _STOCK_SET_COOKIE
+        and "set_cookie" not in response.__dict__  # wrapped by an after_request hook
+        and (expires is None or type(expires) is str)
     ):
         attrs = (name, domain, path, secure, httponly, samesite, partitioned)
         # With the types: 1 == True as a dict key, but werkzeug writes

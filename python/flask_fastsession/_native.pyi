@@ -6,6 +6,7 @@ from datetime import timedelta
 
 __all__ = [
     "SessionCodec",
+    "DictWatch",
     "Fallback",
     "Invalid",
     "compress",
@@ -61,6 +62,16 @@ class SessionCodec:
         now: int,
         quiet: bool,
     ) -> t.Any: ...
+
+@t.final
+class DictWatch:
+    """Tells cheaply whether the namespaces of some modules and classes
+    changed since they last matched a snapshot."""
+
+    def __new__(cls, objects: list[t.Any]) -> DictWatch: ...
+    def changed(self) -> list[tuple[int, int]] | None: ...
+    def accept(self, changes: list[tuple[int, int]]) -> None: ...
+    def __len__(self) -> int: ...
 
 def compress(data: bytes) -> bytes: ...
 def expires_header(now: datetime, lifetime: timedelta) -> str | None: ...

@@ -47,7 +47,9 @@ from itsdangerous.encoding import bytes_to_int
 from markupsafe import Markup
 
 from . import _checks
+from . import _guard
 from . import _native
+from .sessions import _BYPASSED_HOOKS
 from .sessions import FastSessionInterface
 
 if t.TYPE_CHECKING:
@@ -410,6 +412,16 @@ def why_not_native(app: t.Any) -> list[str]:
         reasons.append("this platform's zlib does not reproduce the interpreter's zlib.compress")
     if not interface.native_enabled:
         reasons.append("native_enabled is False")
+    patched = _guard.FLASK.differences()
+    if stock_class is not SecureCookieSessionInterface:
+        from .quart import _QUART_STOCK_CODE
+
+        patched += _QUART_STOCK_CODE.differences()
+    if patched:
+        reasons.append("stock code the native path stands in for is patched: " + ", ".join(patched))
+    own_hooks = sorted(set(vars(interface)) & _BYPASSED_HOOKS)
+    if own_hooks:
+        reasons.append("the interface instance replaces " + ", ".join(own_hooks))
     if interface.salt != "cookie-session":
         reasons.append(f"salt is {interface.salt!r}, not 'cookie-session'")
     if interface.key_derivation != "hmac":

@@ -40,10 +40,13 @@ from ._checks import ZLIB_MATCHES
 from ._checks import serializer_is_default
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
+from ._guard import FLASK as _FLASK_STOCK_CODE
+from ._guard import StockGuard
 from .sessions import FastSigningSerializer
 from .sessions import _current_provider
 from .sessions import codec_for_keys
 from .sessions import expires_value
+from .sessions import hooks_are_stock
 
 if t.TYPE_CHECKING:
     from quart import Quart
@@ -81,6 +84,23 @@ def _quart_is_known() -> bool:
 
 #: False when the installed Quart differs from the one this module follows.
 QUART_IS_KNOWN: bool = _quart_is_known()
+
+
+def _quart_owners() -> list[tuple[t.Any, t.Iterable[str] | None]]:
+    import quart.sessions
+    from quart.wrappers import Response as QuartResponse
+
+    owners: list[tuple[t.Any, t.Iterable[str] | None]] = [(quart.sessions, None)]
+    owners += [(cls, None) for cls in _QuartStock.__mro__[:-1]]
+    owners += [
+        (cls, ("set_cookie", "delete_cookie", "vary", "max_cookie_size"))
+        for cls in QuartResponse.__mro__[:-1]
+    ]
+    return owners
+
+
+#: Quart's own session code, beside Flask's serializer and itsdangerous.
+_QUART_STOCK_CODE = StockGuard(_quart_owners())
 
 
 def _stock_keys(secret_key: t.Any, fallbacks: t.Any) -> list[t.Any]:
@@ -130,10 +150,12 @@ class FastSessionInterface(_QuartStock):
             QUART_IS_KNOWN
             and ZLIB_MATCHES
             and self.native_enabled
+            and _FLASK_STOCK_CODE.is_original()
+            and _QUART_STOCK_CODE.is_original()
             and self.salt == "cookie-session"
             and self.key_derivation == "hmac"
             and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
-            and type(self).get_signing_serializer is _FAST_GET_SIGNING_SERIALIZER
+            and hooks_are_stock(self, _FAST_GET_SIGNING_SERIALIZER)
             and serializer_is_default(self.serializer)
         ):
             return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import time
 import typing as t
-from datetime import datetime
-from datetime import timezone
+from collections import OrderedDict
 
+import flask.sessions as _flask_sessions
 from flask.globals import _cv_app
 from flask.sessions import SecureCookieSession
 from flask.sessions import SecureCookieSessionInterface
@@ -23,8 +23,11 @@ from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
 from ._checks import provider_is_default
 from ._checks import serializer_is_default
+from ._guard import FLASK as _STOCK_CODE
 
 if t.TYPE_CHECKING:
+    from datetime import datetime
+
     from flask import Flask
     from flask.sessions import SessionMixin
     from flask.wrappers import Request
@@ -34,47 +37,52 @@ _Stock = SecureCookieSessionInterface
 _FALLBACK = _native.FALLBACK
 _INVALID = _native.INVALID
 _STOCK_DIGEST = SecureCookieSessionInterface.digest_method
-_CODEC_CACHE_SIZE = 64
-_codecs: dict[tuple[t.Any, ...], _native.SessionCodec] = {}
+_KEY_TYPES = (str, bytes)
+
+#: Hooks of the interface that the native path does not call when they are
+#: stock's: set on an instance, they must be called, so stock code answers.
+_BYPASSED_HOOKS = frozenset({"get_signing_serializer", "get_expiration_time"})
+
+#: Distinct key lists kept, least recently used evicted: per-tenant keys in
+#: rotation stay cached up to this many.
+CODEC_CACHE_SIZE = 4096
+_codecs: OrderedDict[tuple[t.Any, ...], _native.SessionCodec] = OrderedDict()
 
 
-#: The codec of the most recent call with its key list, checked first.
-_last_codec: tuple[t.Any, t.Any, _native.SessionCodec] | None = None
-
-
-def codec_for_keys(keys: list[t.Any]) -> _native.SessionCodec | None:
+def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
     """The native codec for a key list (oldest first, the signing key last),
-    built once per distinct list; None when the keys are not ones the native
-    codec takes (not str or bytes, unhashable), so that stock code decides."""
-    try:
-        cache_key = tuple(keys)
-        codec = _codecs.get(cache_key)
-    except TypeError:
-        return None
-    if codec is None:
-        try:
-            codec = _native.SessionCodec(keys)
-        except (TypeError, ValueError):
+    as stock builds it for this call; None when the keys are not ones the
+    native codec takes (anything but exact ``str`` and ``bytes``), so that
+    stock code decides.
+
+    The cache is keyed on the key values, so a key removed from the
+    configuration stops verifying on the next call, whatever container held it.
+    """
+    for key in keys:
+        if type(key) is not str and type(key) is not bytes:
             return None
-        if len(_codecs) >= _CODEC_CACHE_SIZE:
-            _codecs.clear()
-        _codecs[cache_key] = codec
+    cache_key = tuple(keys)
+    codec = _codecs.get(cache_key)
+    if codec is not None:
+        _codecs.move_to_end(cache_key)
+        return codec
+    try:
+        codec = _native.SessionCodec(list(keys))
+    except (TypeError, ValueError):  # e.g. a lone surrogate: stock raises it
+        return None
+    _codecs[cache_key] = codec
+    if len(_codecs) > CODEC_CACHE_SIZE:
+        _codecs.popitem(last=False)
     return codec
 
 
 def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
-    """The native codec for the keys stock builds from these settings."""
-    global _last_codec
+    """The native codec for the keys stock builds from these settings now."""
     try:
         keys = key_list(secret_key, fallbacks)
     except TypeError:  # fallbacks not iterable: stock code raises it
         return None
-    codec = codec_for_keys(keys)
-    if codec is not None:
-        # A copy of the fallbacks, so changing the config's list in place is seen.
-        snapshot = list(fallbacks) if isinstance(fallbacks, list) else fallbacks
-        _last_codec = (secret_key, snapshot, codec)
-    return codec
+    return codec_for_keys(keys)
 
 
 def _current_provider() -> tuple[bool, t.Any]:
@@ -89,20 +97,34 @@ def _current_provider() -> tuple[bool, t.Any]:
     return provider_is_default(provider), provider
 
 
+def hooks_are_stock(interface: t.Any, stock_get_signing_serializer: t.Any) -> bool:
+    """Whether ``interface`` leaves the hooks the native path bypasses as
+    they are: ``get_signing_serializer`` not overridden (on the class or the
+    instance) and no instance attribute replacing a bypassed hook."""
+    if type(interface).get_signing_serializer is not stock_get_signing_serializer:
+        return False
+    own = interface.__dict__
+    return not own or own.keys().isdisjoint(_BYPASSED_HOOKS)
+
+
 def expires_value(
     interface: t.Any, stock_method: t.Any, app: t.Any, session: SessionMixin
 ) -> datetime | str | None:
     """``interface.get_expiration_time(app, session)``, already formatted as
     the HTTP date ``Set-Cookie`` will carry when ``stock_method`` (the stock
-    interface's own) is the one in use; the result of an override otherwise."""
-    if type(interface).get_expiration_time is not stock_method:
+    interface's own) is the one in use; the result of an override otherwise.
+
+    The clock is read where stock reads it, ``flask.sessions.datetime``."""
+    if type(interface).get_expiration_time is not stock_method or "get_expiration_time" in interface.__dict__:
         return interface.get_expiration_time(app, session)  # type: ignore[no-any-return]
     if not session.permanent:
         return None
     lifetime = app.permanent_session_lifetime
-    header = _native.expires_header(datetime.now(timezone.utc), lifetime)
+    clock = _flask_sessions.__dict__
+    now = clock["datetime"].now(clock["timezone"].utc)
+    header = _native.expires_header(now, lifetime)
     if header is None:
-        return datetime.now(timezone.utc) + lifetime  # type: ignore[no-any-return]
+        return now + lifetime  # type: ignore[no-any-return]
     return header
 
 
@@ -127,7 +149,7 @@ class FastSigningSerializer(URLSafeTimedSerializer):
             # _current_provider(), inlined: this runs on every call.
             ctx = _cv_app.get(None)
             provider = None if ctx is None else ctx.app.json
-            if provider is None or provider_is_default(provider):
+            if (provider is None or provider_is_default(provider)) and _STOCK_CODE.is_original():
                 rv = self._codec.dumps_for(obj, int(time.time()), provider)
                 if rv is not _FALLBACK:
                     return rv
@@ -142,7 +164,7 @@ class FastSigningSerializer(URLSafeTimedSerializer):
     ) -> t.Any:
         if not return_timestamp and salt is None:
             ctx = _cv_app.get(None)
-            if ctx is None or provider_is_default(ctx.app.json):
+            if (ctx is None or provider_is_default(ctx.app.json)) and _STOCK_CODE.is_original():
                 rv = self._codec.loads(s, max_age, int(time.time()), False)
                 if rv is not _FALLBACK:
                     return rv
@@ -192,10 +214,11 @@ class FastSessionInterface(SecureCookieSessionInterface):
         if not (
             ZLIB_MATCHES
             and self.native_enabled
+            and _STOCK_CODE.is_original()
             and self.salt == "cookie-session"
             and self.key_derivation == "hmac"
             and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
-            and type(self).get_signing_serializer is _FAST_GET_SIGNING_SERIALIZER
+            and hooks_are_stock(self, _FAST_GET_SIGNING_SERIALIZER)
             and serializer_is_default(self.serializer)
             and provider_is_default(app.json)
         ):
@@ -203,11 +226,9 @@ class FastSessionInterface(SecureCookieSessionInterface):
         secret_key = app.secret_key
         if not secret_key:
             return None
-        fallbacks = app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
-        last = _last_codec
-        if last is not None and last[0] is secret_key and last[1] == fallbacks:
-            return last[2]
-        return _codec_for(secret_key, fallbacks)
+        # The keys as stock lists them for this call: a key removed from the
+        # configuration, in place or not, stops working at once.
+        return _codec_for(secret_key, app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         codec = self._native_codec(app)

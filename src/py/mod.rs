@@ -7,3 +7,4 @@ pub(crate) mod errors;
 pub(crate) mod loads;
 pub(crate) mod objects;
 pub(crate) mod time;
+pub(crate) mod watch;
