@@ -42,6 +42,8 @@ HAS_PARTITIONED: bool = hasattr(SessionInterface, "get_cookie_partitioned")
 def key_list(secret_key: t.Any, fallbacks: t.Any) -> list[t.Any]:
     """The list of keys stock passes to itsdangerous: the fallbacks are
     ``extend``-ed in, so a plain string contributes its characters."""
+    if KEY_ORDER == ("fallbacks", "current"):  # Flask 3.1.1+, the common case
+        return [*fallbacks, secret_key] if fallbacks else [secret_key]
     keys: list[t.Any] = []
     for name in KEY_ORDER:
         if name == "current":

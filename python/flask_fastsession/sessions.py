@@ -47,6 +47,8 @@ _BYPASSED_HOOKS = frozenset({"get_signing_serializer", "get_expiration_time"})
 #: rotation stay cached up to this many.
 CODEC_CACHE_SIZE = 4096
 _codecs: OrderedDict[tuple[t.Any, ...], _native.SessionCodec] = OrderedDict()
+#: The most recent hit, checked first (most apps have one key list).
+_last: tuple[tuple[t.Any, ...], _native.SessionCodec | None] = ((), None)
 
 
 def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
@@ -58,13 +60,18 @@ def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
     The cache is keyed on the key values, so a key removed from the
     configuration stops verifying on the next call, whatever container held it.
     """
+    global _last
     for key in keys:
         if type(key) is not str and type(key) is not bytes:
             return None
     cache_key = tuple(keys)
+    last = _last
+    if last[0] == cache_key:  # exact str/bytes: equal values, equal keys
+        return last[1]
     codec = _codecs.get(cache_key)
     if codec is not None:
         _codecs.move_to_end(cache_key)
+        _last = (cache_key, codec)
         return codec
     try:
         codec = _native.SessionCodec(list(keys))
@@ -73,6 +80,7 @@ def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
     _codecs[cache_key] = codec
     if len(_codecs) > CODEC_CACHE_SIZE:
         _codecs.popitem(last=False)
+    _last = (cache_key, codec)
     return codec
 
 
