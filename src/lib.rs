@@ -26,63 +26,9 @@ use pyo3::prelude::*;
 #[pyo3(name = "_native")]
 mod native {
     use pyo3::prelude::*;
-    use pyo3::types::PyBytes;
-
-    #[pymodule_export]
-    use crate::py::codec::SessionCodec;
-
-    #[pymodule_export]
-    use crate::py::objects::{Fallback, Invalid};
-
-    #[pymodule_export]
-    use crate::py::watch::DictWatch;
-
-    /// `zlib.compress(data)` as this build computes it (used by the import-time self-check).
-    #[pyfunction]
-    fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        crate::compress::compress_into(data, &mut out);
-        PyBytes::new(py, &out)
-    }
-
-    /// `http_date(now + lifetime)` for an aware UTC `now` and a timedelta, or
-    /// None when stock code must compute it.
-    #[pyfunction]
-    fn expires_header(
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        lifetime: &Bound<'_, PyAny>,
-    ) -> PyResult<Option<String>> {
-        crate::py::time::expires_header(py, now, lifetime)
-    }
-
-    /// Turns the payload memo on or off (off also forgets it).
-    #[pyfunction]
-    fn set_payload_memo(enabled: bool) {
-        crate::py::codec::PAYLOAD_MEMO.set_enabled(enabled);
-        crate::py::codec::JSON_MEMO.set_enabled(enabled);
-    }
-
-    /// Whether the payload memo is on.
-    #[pyfunction]
-    fn payload_memo_enabled() -> bool {
-        crate::py::codec::PAYLOAD_MEMO.is_enabled()
-    }
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
-        let py = m.py();
-        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        m.add(
-            "BUILD_PROFILE",
-            if cfg!(debug_assertions) {
-                "debug"
-            } else {
-                "release"
-            },
-        )?;
-        m.add("FALLBACK", crate::py::objects::fallback(py)?)?;
-        m.add("INVALID", crate::py::objects::invalid(py)?)?;
-        Ok(())
+        crate::py::module::init(m)
     }
 }

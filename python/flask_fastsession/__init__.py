@@ -13,15 +13,19 @@ import typing as t
 
 from flask.sessions import SecureCookieSessionInterface
 
-from ._native import __version__
-from ._native import payload_memo_enabled
-from ._native import set_payload_memo
+from . import _native_loader
 from .sessions import FastSessionInterface
 from .sessions import FastSigningSerializer
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from flask.sessions import SessionInterface
+
+__version__ = _native_loader.native.__version__
+# Where the native path is unavailable (see the README on sub-interpreters)
+# these are no-ops and the memo is off.
+payload_memo_enabled = _native_loader.native.payload_memo_enabled
+set_payload_memo = _native_loader.native.set_payload_memo
 
 __all__ = [
     "FastSessionInterface",

@@ -14,7 +14,8 @@ import zlib
 from flask.json.provider import DefaultJSONProvider
 from flask.json.tag import TaggedJSONSerializer
 
-from . import _native
+from ._native_loader import NATIVE_AVAILABLE
+from ._native_loader import native as _native
 
 if t.TYPE_CHECKING:
     from flask.json.provider import JSONProvider
@@ -40,8 +41,9 @@ def _zlib_matches() -> bool:
 
 
 #: False when this platform's zlib compresses differently from the one the
-#: native module links; then every call takes the stock path.
-ZLIB_MATCHES: bool = _zlib_matches()
+#: native module links; then every call takes the stock path. Also False, and
+#: not computed, where the native module is unavailable (:data:`NATIVE_AVAILABLE`).
+ZLIB_MATCHES: bool = NATIVE_AVAILABLE and _zlib_matches()
 
 _DEFAULT_TAG_TYPES: tuple[type, ...] = tuple(type(tag) for tag in TaggedJSONSerializer().order)
 _verified_serializer: tuple[t.Any, ...] | None = None

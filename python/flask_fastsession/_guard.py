@@ -34,7 +34,7 @@ import types
 import typing as t
 import zlib
 
-from . import _native
+from ._native_loader import native as _native
 
 #: Class attributes that carry no behaviour the native path stands in for.
 _IGNORED_CLASS_NAMES = frozenset(

@@ -1,4 +1,9 @@
-"""Type stub of the private native module ``flask_fastsession._native``."""
+"""Type stub of the private native module ``flask_fastsession._native``.
+
+This is the module as the interpreter that imported it first sees it; in any
+other interpreter of the process it holds only ``__version__``,
+``BUILD_PROFILE`` and ``interpreter_ids`` (see ``_native_loader.py``).
+"""
 
 import typing as t
 from datetime import datetime
@@ -13,6 +18,7 @@ __all__ = [
     "expires_header",
     "set_payload_memo",
     "payload_memo_enabled",
+    "interpreter_ids",
     "__version__",
     "BUILD_PROFILE",
     "FALLBACK",
@@ -77,3 +83,6 @@ def compress(data: bytes) -> bytes: ...
 def expires_header(now: datetime, lifetime: timedelta) -> str | None: ...
 def set_payload_memo(enabled: bool) -> None: ...
 def payload_memo_enabled() -> bool: ...
+
+# (owner, current): the interpreter the module serves, and the calling one.
+def interpreter_ids() -> tuple[int, int]: ...

@@ -48,7 +48,9 @@ from markupsafe import Markup
 
 from . import _checks
 from . import _guard
-from . import _native
+from ._native_loader import NATIVE_AVAILABLE
+from ._native_loader import UNAVAILABLE_REASON
+from ._native_loader import native as _native
 from .sessions import _BYPASSED_HOOKS
 from .sessions import FastSessionInterface
 
@@ -262,6 +264,9 @@ def _zlib_samples() -> list[bytes]:
 
 
 def _check_zlib(report: _Report) -> None:
+    if not NATIVE_AVAILABLE:
+        _print(f"zlib: not checked, native path unavailable: {UNAVAILABLE_REASON}")
+        return
     _print("zlib (the native deflate must give zlib.compress's exact bytes):")
     report.item(
         f"import-time self-check (_checks.ZLIB_MATCHES = {_checks.ZLIB_MATCHES})",
@@ -408,7 +413,9 @@ def why_not_native(app: t.Any) -> list[str]:
         ]
     fast_class, stock_class = found
     reasons = []
-    if not _checks.ZLIB_MATCHES:
+    if not NATIVE_AVAILABLE:
+        reasons.append(f"native path unavailable: {UNAVAILABLE_REASON}")
+    elif not _checks.ZLIB_MATCHES:
         reasons.append("this platform's zlib does not reproduce the interpreter's zlib.compress")
     if not interface.native_enabled:
         reasons.append("native_enabled is False")
@@ -463,8 +470,9 @@ def _versions_line() -> str:
         except importlib.metadata.PackageNotFoundError:
             return "?"
 
+    build = f"{_native.BUILD_PROFILE} build" if NATIVE_AVAILABLE else "native path unavailable"
     return (
-        f"flask-fastsession {_native.__version__} ({_native.BUILD_PROFILE} build), Flask {v('flask')}, "
+        f"flask-fastsession {_native.__version__} ({build}), Flask {v('flask')}, "
         f"Werkzeug {v('werkzeug')}, itsdangerous {v('itsdangerous')}, Python {platform.python_version()}, "
         f"{platform.system()} {platform.machine()}, zlib {zlib.ZLIB_RUNTIME_VERSION}"
     )
@@ -480,7 +488,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     report.item(
         "FastSessionInterface.uses_native(default app) is True",
         FastSessionInterface.uses_native(variants[0].fast),
-        "the default configuration takes the stock path: the comparisons below are stock against stock",
+        "the default configuration takes the stock path: the comparisons below are stock against stock"
+        + ("" if NATIVE_AVAILABLE else f"\nnative path unavailable: {UNAVAILABLE_REASON}"),
     )
     for variant in variants:
         _check_dumps_and_loads(report, variant)
@@ -674,7 +683,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Time dumps/loads of a typical session, stock vs fast."""
     budget = 0.25 if args.quick else 1.5
     _print(_versions_line())
-    if _native.BUILD_PROFILE != "release":
+    if not NATIVE_AVAILABLE:
+        _print(f"warning: both columns are stock, native path unavailable: {UNAVAILABLE_REASON}")
+    elif _native.BUILD_PROFILE != "release":
         _print("warning: a debug build of the extension: the figures mean nothing (build with --release)")
     stock_app = _check_app(SecureCookieSessionInterface())
     fast_app = _check_app(FastSessionInterface())

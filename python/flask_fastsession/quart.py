@@ -35,8 +35,9 @@ from itsdangerous import URLSafeTimedSerializer
 from quart.sessions import SecureCookieSession
 from quart.sessions import SecureCookieSessionInterface as _QuartStock
 
-from . import _native
 from ._checks import ZLIB_MATCHES
+from ._native_loader import NATIVE_AVAILABLE
+from ._native_loader import native as _native
 from ._checks import serializer_is_default
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
@@ -138,8 +139,9 @@ class FastSessionInterface(_QuartStock):
         """Whether ``app``'s session calls take the native path right now.
 
         True when ``app.session_interface`` is this class with Quart's default
-        signing parameters and serializer, a secret key is set, and this
-        platform's zlib matches the interpreter's.
+        signing parameters and serializer, a secret key is set, this
+        platform's zlib matches the interpreter's, and the native module
+        serves this interpreter.
         """
         interface = app.session_interface
         return isinstance(interface, FastSessionInterface) and interface._native_codec(app) is not None
@@ -148,6 +150,7 @@ class FastSessionInterface(_QuartStock):
         """The codec for this call, or None if stock code must answer it."""
         if not (
             QUART_IS_KNOWN
+            and NATIVE_AVAILABLE
             and ZLIB_MATCHES
             and self.native_enabled
             and _FLASK_STOCK_CODE.is_original()

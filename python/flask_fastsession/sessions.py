@@ -14,8 +14,9 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
-from . import _native
 from ._checks import ZLIB_MATCHES
+from ._native_loader import NATIVE_AVAILABLE
+from ._native_loader import native as _native
 from ._compat import HAS_PARTITIONED
 from ._compat import USES_FALLBACKS
 from ._compat import key_list
@@ -202,8 +203,10 @@ class FastSessionInterface(SecureCookieSessionInterface):
 
         True when ``app.session_interface`` is a :class:`FastSessionInterface`
         with Flask's default signing parameters, serializer and JSON provider,
-        a secret key is set, and this platform's zlib matches the
-        interpreter's. Individual values the native path does not cover
+        a secret key is set, this platform's zlib matches the
+        interpreter's, and the native module serves this interpreter (the
+        first of the process to import it, see the README on
+        sub-interpreters). Individual values the native path does not cover
         (see the README) are still handed to stock code call by call.
         """
         interface = app.session_interface
@@ -220,7 +223,8 @@ class FastSessionInterface(SecureCookieSessionInterface):
         native path reproduces.
         """
         if not (
-            ZLIB_MATCHES
+            NATIVE_AVAILABLE
+            and ZLIB_MATCHES
             and self.native_enabled
             and _STOCK_CODE.is_original()
             and self.salt == "cookie-session"

@@ -4,7 +4,9 @@
 pub(crate) mod codec;
 pub(crate) mod dumps;
 pub(crate) mod errors;
+pub(crate) mod interpreter;
 pub(crate) mod loads;
+pub(crate) mod module;
 pub(crate) mod objects;
 pub(crate) mod time;
 pub(crate) mod watch;

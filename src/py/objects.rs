@@ -1,4 +1,5 @@
-//! Python objects the native code needs, imported once per interpreter.
+//! Python objects the native code needs, imported once per process, in the
+//! interpreter that owns the module (see `interpreter.rs`).
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

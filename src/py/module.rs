@@ -1,0 +1,79 @@
+//! The contents of `flask_fastsession._native`, added at initialisation
+//! once the interpreter is known to own the module.
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::py::{codec, interpreter, objects, watch};
+
+/// `zlib.compress(data)` as this build computes it (used by the import-time self-check).
+#[pyfunction]
+fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    crate::compress::compress_into(data, &mut out);
+    PyBytes::new(py, &out)
+}
+
+/// `http_date(now + lifetime)` for an aware UTC `now` and a timedelta, or
+/// None when stock code must compute it.
+#[pyfunction]
+fn expires_header(
+    py: Python<'_>,
+    now: &Bound<'_, PyAny>,
+    lifetime: &Bound<'_, PyAny>,
+) -> PyResult<Option<String>> {
+    crate::py::time::expires_header(py, now, lifetime)
+}
+
+/// Turns the payload memo on or off (off also forgets it).
+#[pyfunction]
+fn set_payload_memo(enabled: bool) {
+    codec::PAYLOAD_MEMO.set_enabled(enabled);
+    codec::JSON_MEMO.set_enabled(enabled);
+}
+
+/// Whether the payload memo is on.
+#[pyfunction]
+fn payload_memo_enabled() -> bool {
+    codec::PAYLOAD_MEMO.is_enabled()
+}
+
+/// `(owner, current)`: the ID of the interpreter whose import initialised
+/// this module first, and of the calling interpreter. The module serves only
+/// its owner; anywhere else it exports only this function and its version.
+#[pyfunction]
+fn interpreter_ids(py: Python<'_>) -> PyResult<(i64, i64)> {
+    interpreter::ids(py)
+}
+
+/// Fills the module. Everything is added here, after the interpreter check,
+/// rather than exported declaratively: adding a class or a sentinel reaches
+/// the process-wide statics, which belong to the owning interpreter.
+pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add(
+        "BUILD_PROFILE",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+    )?;
+    m.add_function(wrap_pyfunction!(interpreter_ids, m)?)?;
+    let (owner, current) = interpreter::claim(py)?;
+    if owner != current {
+        return Ok(());
+    }
+    m.add_class::<codec::SessionCodec>()?;
+    m.add_class::<objects::Fallback>()?;
+    m.add_class::<objects::Invalid>()?;
+    m.add_class::<watch::DictWatch>()?;
+    m.add_function(wrap_pyfunction!(compress, m)?)?;
+    m.add_function(wrap_pyfunction!(expires_header, m)?)?;
+    m.add_function(wrap_pyfunction!(set_payload_memo, m)?)?;
+    m.add_function(wrap_pyfunction!(payload_memo_enabled, m)?)?;
+    m.add("FALLBACK", objects::fallback(py)?)?;
+    m.add("INVALID", objects::invalid(py)?)?;
+    Ok(())
+}
