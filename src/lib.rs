@@ -78,6 +78,8 @@ mod native {
                 "release"
             },
         )?;
+        m.add("ZLIB_RUNTIME_VERSION", crate::compress::zlib_version())?;
+        m.add("ZLIB_LINKAGE", env!("FASTSESSION_ZLIB_LINKAGE"))?;
         m.add("FALLBACK", crate::py::objects::fallback(py)?)?;
         m.add("INVALID", crate::py::objects::invalid(py)?)?;
         Ok(())

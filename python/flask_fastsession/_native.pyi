@@ -14,12 +14,21 @@ __all__ = [
     "payload_memo_enabled",
     "__version__",
     "BUILD_PROFILE",
+    "ZLIB_RUNTIME_VERSION",
+    "ZLIB_LINKAGE",
     "FALLBACK",
     "INVALID",
 ]
 
 __version__: str
 BUILD_PROFILE: t.Literal["debug", "release"]
+#: The extension's zlib as the library reports itself at run time
+#: (``zlibVersion()``), to compare with ``zlib.ZLIB_RUNTIME_VERSION``.
+ZLIB_RUNTIME_VERSION: str
+#: Where the extension's zlib comes from: the platform's library, linked
+#: dynamically ("system"), libz-sys's copy compiled into the extension
+#: ("bundled"), or vcpkg's (Windows).
+ZLIB_LINKAGE: t.Literal["system", "bundled", "vcpkg"]
 
 @t.final
 class Fallback:
