@@ -34,12 +34,28 @@ mod native {
     #[pymodule_export]
     use crate::py::objects::{Fallback, Invalid};
 
-    /// `zlib.compress(data)` as this build computes it (used by the import-time self-check).
+    /// `zlib.compress(data)` as this build's own zlib computes it (used by
+    /// the import-time self-check), whichever deflater payloads use.
     #[pyfunction]
     fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
         let mut out = Vec::with_capacity(data.len() / 2 + 64);
         crate::compress::compress_into(data, &mut out);
         PyBytes::new(py, &out)
+    }
+
+    /// What compresses payloads: "native" (this build's zlib) or
+    /// "interpreter" (the interpreter's `zlib.compress`, looked up now).
+    /// Chosen once at import by `flask_fastsession._checks`; calling it
+    /// again is for tests. Forgets the payload memo.
+    #[pyfunction]
+    fn set_deflater(py: Python<'_>, name: &str) -> PyResult<()> {
+        crate::py::deflate::set(py, name)
+    }
+
+    /// The deflater in use: "native" or "interpreter".
+    #[pyfunction]
+    fn deflater() -> &'static str {
+        crate::py::deflate::name()
     }
 
     /// `http_date(now + lifetime)` for an aware UTC `now` and a timedelta, or

@@ -9,6 +9,8 @@ __all__ = [
     "Fallback",
     "Invalid",
     "compress",
+    "set_deflater",
+    "deflater",
     "expires_header",
     "set_payload_memo",
     "payload_memo_enabled",
@@ -71,7 +73,19 @@ class SessionCodec:
         quiet: bool,
     ) -> t.Any: ...
 
-def compress(data: bytes) -> bytes: ...
+def compress(data: bytes) -> bytes:
+    """``zlib.compress(data)`` by the extension's own zlib (the import-time
+    self-check compares it with the interpreter's)."""
+
+def set_deflater(name: t.Literal["native", "interpreter"]) -> None:
+    """Choose what compresses payloads: the extension's zlib, or the
+    interpreter's ``zlib.compress`` (looked up by this call). ``_checks``
+    calls it once at import; calling it again is for tests only. Forgets the
+    payload memo."""
+
+def deflater() -> t.Literal["native", "interpreter"]:
+    """The deflater in use."""
+
 def expires_header(now: datetime, lifetime: timedelta) -> str | None: ...
 def set_payload_memo(enabled: bool) -> None: ...
 def payload_memo_enabled() -> bool: ...

@@ -36,7 +36,6 @@ from quart.sessions import SecureCookieSession
 from quart.sessions import SecureCookieSessionInterface as _QuartStock
 
 from . import _native
-from ._checks import ZLIB_MATCHES
 from ._checks import serializer_is_default
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
@@ -118,8 +117,7 @@ class FastSessionInterface(_QuartStock):
         """Whether ``app``'s session calls take the native path right now.
 
         True when ``app.session_interface`` is this class with Quart's default
-        signing parameters and serializer, a secret key is set, and this
-        platform's zlib matches the interpreter's.
+        signing parameters and serializer, and a secret key is set.
         """
         interface = app.session_interface
         return isinstance(interface, FastSessionInterface) and interface._native_codec(app) is not None
@@ -128,7 +126,6 @@ class FastSessionInterface(_QuartStock):
         """The codec for this call, or None if stock code must answer it."""
         if not (
             QUART_IS_KNOWN
-            and ZLIB_MATCHES
             and self.native_enabled
             and self.salt == "cookie-session"
             and self.key_derivation == "hmac"

@@ -15,7 +15,6 @@ from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
 from . import _native
-from ._checks import ZLIB_MATCHES
 from ._compat import HAS_PARTITIONED
 from ._compat import USES_FALLBACKS
 from ._compat import key_list
@@ -172,9 +171,11 @@ class FastSessionInterface(SecureCookieSessionInterface):
 
         True when ``app.session_interface`` is a :class:`FastSessionInterface`
         with Flask's default signing parameters, serializer and JSON provider,
-        a secret key is set, and this platform's zlib matches the
-        interpreter's. Individual values the native path does not cover
-        (see the README) are still handed to stock code call by call.
+        and a secret key is set. Individual values the native path does not
+        cover (see the README) are still handed to stock code call by call.
+        Where the extension's zlib compresses differently from the
+        interpreter's, the native path compresses with the interpreter's
+        ``zlib.compress`` (see ``_checks.ZLIB_MATCHES``).
         """
         interface = app.session_interface
         return (
@@ -190,8 +191,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
         native path reproduces.
         """
         if not (
-            ZLIB_MATCHES
-            and self.native_enabled
+            self.native_enabled
             and self.salt == "cookie-session"
             and self.key_derivation == "hmac"
             and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)

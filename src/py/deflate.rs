@@ -1,0 +1,106 @@
+//! Which zlib compresses the cookie payloads.
+//!
+//! Only the exact zlib the interpreter runs reproduces `zlib.compress` byte
+//! for byte. `flask_fastsession._checks` compares this build's deflate with
+//! the interpreter's at import and calls [`set`] once:
+//!
+//! - "native": they agree, payloads are compressed in Rust
+//!   ([`crate::compress::compress_into`]);
+//! - "interpreter": they differ (a wheel with a bundled zlib, an interpreter
+//!   with its own, a zlib-ng system library), so payloads are compressed by
+//!   calling the interpreter's own `zlib.compress`. Everything else (tagged
+//!   JSON, base64, signing, loading) stays native.
+//!
+//! Inflating is deterministic (every zlib reads every valid stream the same
+//! way), so loads use the native inflate in both modes.
+
+use std::sync::{Mutex, PoisonError};
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::compress;
+use crate::py::codec::PAYLOAD_MEMO;
+
+/// The interpreter's `zlib.compress` while payloads go through it; `None`
+/// while this build's zlib compresses them. The one setting of this module.
+static INTERPRETER_COMPRESS: Mutex<Option<Py<PyAny>>> = Mutex::new(None);
+
+/// Appends `zlib.compress(data)` to `out`, computed by the deflater chosen
+/// with [`set`]. An error is one `zlib.compress` raised (`MemoryError`), the
+/// one stock code would raise too.
+pub(crate) fn compress_into(data: &[u8], out: &mut Vec<u8>) -> PyResult<()> {
+    let interpreter = INTERPRETER_COMPRESS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .is_some();
+    if !interpreter {
+        compress::compress_into(data, out);
+        return Ok(());
+    }
+    // Callers run with the interpreter attached (inside a `SessionCodec`
+    // method); attaching again only counts.
+    Python::attach(|py| {
+        let function = INTERPRETER_COMPRESS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|f| f.clone_ref(py));
+        match function {
+            Some(f) => {
+                let compressed = f.bind(py).call1((PyBytes::new(py, data),))?;
+                out.extend_from_slice(compressed.cast::<PyBytes>()?.as_bytes());
+            }
+            // Switched back to "native" since the check above.
+            None => compress::compress_into(data, out),
+        }
+        Ok(())
+    })
+}
+
+/// Chooses the deflater: "native" or "interpreter" (whose `zlib.compress`
+/// is looked up now, once, and called from then on).
+///
+/// Forgets the payload memo (JSON → payload segment), so no segment written
+/// by the previous deflater is served afterwards. In use, the mode is set
+/// once at import, before any payload is written; switching again is for
+/// tests. Both steps run with the interpreter attached, as does every native
+/// compression and memo insert (none of them gives it up), so no native
+/// result can be stored after the switch. A payload the interpreter's
+/// `zlib.compress` was compressing during the switch (it releases the
+/// interpreter around zlib) may still be stored: that is stock's exact
+/// output, right whichever deflater runs next.
+pub(crate) fn set(py: Python<'_>, name: &str) -> PyResult<()> {
+    let function = match name {
+        "native" => None,
+        "interpreter" => Some(py.import("zlib")?.getattr("compress")?.unbind()),
+        _ => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "deflater must be 'native' or 'interpreter', not {name:?}"
+            )))
+        }
+    };
+    let previous = std::mem::replace(
+        &mut *INTERPRETER_COMPRESS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner),
+        function,
+    );
+    // Dropped outside the lock: a decref may run arbitrary code.
+    drop(previous);
+    PAYLOAD_MEMO.clear();
+    Ok(())
+}
+
+/// The deflater in use: "native" or "interpreter".
+pub(crate) fn name() -> &'static str {
+    let interpreter = INTERPRETER_COMPRESS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .is_some();
+    if interpreter {
+        "interpreter"
+    } else {
+        "native"
+    }
+}
