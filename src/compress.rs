@@ -17,7 +17,10 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 /// The version of the zlib library this build runs with, as the library
 /// itself reports it (`zlibVersion()`, e.g. "1.2.13"; zlib-ng in zlib-compat
 /// mode reports "1.3.1.zlib-ng"). It is the library flate2 calls: libz-sys,
-/// which flate2's `zlib` feature uses. Comparable with Python's
+/// which flate2's `zlib` feature uses (were flate2's `zlib-ng` feature
+/// enabled anywhere in the dependency graph, flate2 would call libz-ng-sys
+/// instead and this would not say so; the import-time self-check still
+/// sees the different output). Comparable with Python's
 /// `zlib.ZLIB_RUNTIME_VERSION`.
 pub fn zlib_version() -> String {
     // SAFETY: zlibVersion() takes no arguments and returns a pointer to a
