@@ -14,28 +14,6 @@ use core::cell::RefCell;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
-/// The version of the zlib library this build runs with, as the library
-/// itself reports it (`zlibVersion()`, e.g. "1.2.13"; zlib-ng in zlib-compat
-/// mode reports "1.3.1.zlib-ng"). It is the library flate2 calls: libz-sys,
-/// which flate2's `zlib` feature uses (were flate2's `zlib-ng` feature
-/// enabled anywhere in the dependency graph, flate2 would call libz-ng-sys
-/// instead and this would not say so; the import-time self-check still
-/// sees the different output). Comparable with Python's
-/// `zlib.ZLIB_RUNTIME_VERSION`.
-pub fn zlib_version() -> String {
-    // SAFETY: zlibVersion() takes no arguments and returns a pointer to a
-    // static, NUL-terminated string (zlib.h: `ZEXTERN const char * ZEXPORT
-    // zlibVersion(void)`), valid for the life of the process.
-    let ptr = unsafe { libz_sys::zlibVersion() };
-    if ptr.is_null() {
-        return String::new();
-    }
-    // SAFETY: non-null, NUL-terminated and static, as above.
-    unsafe { core::ffi::CStr::from_ptr(ptr) }
-        .to_string_lossy()
-        .into_owned()
-}
-
 /// `zlib.decompress` failed (`zlib.error`): corrupt data, a preset dictionary,
 /// or an incomplete/truncated stream.
 #[derive(Debug)]
@@ -213,14 +191,6 @@ mod tests {
             // And again, through the reset (reused) compressor.
             assert_eq!(compress(input), unhex(expected));
         }
-    }
-
-    #[test]
-    fn zlib_version_is_reported() {
-        let v = zlib_version();
-        // "1.2.13", "1.3.2", "1.3.1.zlib-ng", ...: starts with a major.minor.
-        let numeric: Vec<bool> = v.split('.').map(|p| p.parse::<u32>().is_ok()).collect();
-        assert!(numeric.len() >= 2 && numeric[0] && numeric[1], "{v:?}");
     }
 
     #[test]

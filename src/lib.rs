@@ -94,7 +94,7 @@ mod native {
                 "release"
             },
         )?;
-        m.add("ZLIB_RUNTIME_VERSION", crate::compress::zlib_version())?;
+        m.add("ZLIB_RUNTIME_VERSION", crate::py::deflate::zlib_version())?;
         m.add("ZLIB_LINKAGE", env!("FASTSESSION_ZLIB_LINKAGE"))?;
         m.add("FALLBACK", crate::py::objects::fallback(py)?)?;
         m.add("INVALID", crate::py::objects::invalid(py)?)?;
