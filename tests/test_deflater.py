@@ -14,6 +14,8 @@ extension's own zlib would not.
 from __future__ import annotations
 
 import random
+import threading
+import time
 import typing as t
 import zlib
 from collections.abc import Callable, Iterator
@@ -306,3 +308,34 @@ def test_native_inflate_in_both_modes() -> None:
                 loaded = signing_serializer(pair.fast)
                 with pair.fast.app_context():
                     assert loaded.loads(cookie) == value
+
+
+@pytest.mark.parametrize("memo", [False, True], ids=["cold", "warm"])
+@pytest.mark.usefixtures("memo_restored")
+def test_threads(memo: bool) -> None:
+    """Many threads saving at once in the mismatch mode (the interpreter's zlib.compress
+    lets other threads run while it compresses): every cookie is stock's."""
+    flask_fastsession.set_payload_memo(memo)
+    values = [{"user": i, "cart": [{"sku": f"SKU-{j:04d}", "qty": j % 3} for j in range(i % 40)]} for i in range(64)]
+    pair = make_pair()
+    # time.time pinned for every thread (freezegun's clock is not seen from other threads).
+    pinned = mock.patch.object(time, "time", lambda: 1709210096.5)
+    with interpreter_zlib(OTHER_DEFLATERS["Z_FIXED"]), pinned:
+        expected = [dumps_outcome(pair.stock, v).value for v in values]
+        fast = signing_serializer(pair.fast)
+        wrong: list[tuple[int, str]] = []
+
+        def work(offset: int) -> None:
+            with pair.fast.app_context():
+                for k in range(300):
+                    i = (offset + k * 7) % len(values)
+                    got = fast.dumps(values[i])
+                    if got != expected[i]:
+                        wrong.append((i, got))
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    assert wrong == []
