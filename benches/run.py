@@ -17,6 +17,7 @@ fast/stock speed-up, and the machine it ran on. See benches/README.md.
     python benches/run.py              # ~2-3 minutes
     python benches/run.py --quick      # smoke run, a few seconds
     python benches/run.py --markdown results.md -k typical
+    python benches/run.py --deflater interpreter   # as where the two zlibs differ
     python benches/run.py --e2e        # then the gunicorn + wrk benchmark
 """
 
@@ -44,6 +45,7 @@ from itsdangerous.url_safe import URLSafeSerializerMixin
 
 import flask_fastsession
 from flask_fastsession import FastSessionInterface
+from flask_fastsession import _checks
 from flask_fastsession import _native
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -577,7 +579,11 @@ def machine_info() -> list[tuple[str, str]]:
             "Flask / itsdangerous / Werkzeug",
             f"{v('flask')} / {v('itsdangerous')} / {v('werkzeug')}",
         ),
-        ("zlib (runtime)", zlib.ZLIB_RUNTIME_VERSION),
+        (
+            "zlib (runtime)",
+            f"interpreter {zlib.ZLIB_RUNTIME_VERSION}, extension {_native.ZLIB_RUNTIME_VERSION} "
+            f"({_native.ZLIB_LINKAGE}); payloads compressed by the {_native.deflater()} zlib",
+        ),
         (
             "flask-fastsession",
             f"{flask_fastsession.__version__} ({_native.BUILD_PROFILE} build), "
@@ -640,7 +646,18 @@ def main(argv: list[str] | None = None) -> int:
         help="cpu: this thread's CPU time (default); wall: perf_counter",
     )
     p.add_argument(
-        "-k", dest="filter", default="", help="only rows whose 'workload operation' contains this"
+        "-k",
+        dest="filters",
+        action="append",
+        metavar="TEXT",
+        help="only rows whose 'workload operation' contains TEXT (repeat: any of them)",
+    )
+    p.add_argument(
+        "--deflater",
+        choices=["auto", "native", "interpreter"],
+        default="auto",
+        help="what compresses payloads on the fast side: the import-time choice (default), the "
+        "extension's zlib, or the interpreter's zlib.compress (the mode used where the two differ)",
     )
     p.add_argument("--markdown", type=Path, metavar="FILE", help="also write the report to FILE")
     p.add_argument("--e2e", action="store_true", help="then run benches/e2e.py (gunicorn + wrk)")
@@ -653,6 +670,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+
+    if args.deflater == "native" and not _checks.ZLIB_MATCHES:
+        print(
+            "the extension's zlib differs from the interpreter's here: --deflater native "
+            "would write other cookies",
+            file=sys.stderr,
+        )
+        return 2
+    if args.deflater != "auto":
+        _native.set_deflater(args.deflater)
 
     global now_ns
     now_ns = CLOCKS[args.clock]
@@ -682,7 +709,7 @@ def main(argv: list[str] | None = None) -> int:
         for op, builder in BUILDERS:
             for cold in (True, False):
                 label = f"{name} {op} {'cold' if cold else 'warm'}"
-                if args.filter not in label:
+                if args.filters and not any(f in label for f in args.filters):
                     continue
                 try:
                     bench = builder(w, cold)
@@ -700,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
     if not results:
-        print(f"no benchmark matches -k {args.filter!r}", file=sys.stderr)
+        print(f"no benchmark matches -k {args.filters!r}", file=sys.stderr)
         return 2
     checks.append(fixtures_note)
     text = report(results, plan, loop_overhead_ns(), checks)

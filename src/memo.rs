@@ -130,12 +130,19 @@ impl Memo {
     pub fn set_enabled(&self, enabled: bool) {
         self.enabled.store(enabled, Ordering::Relaxed);
         if !enabled {
-            for slot in self.slots.iter() {
-                if let Ok(mut guard) = slot.lock() {
-                    if let Some((k, v)) = guard.take() {
-                        self.used.fetch_sub(k.len() + v.len(), Ordering::Relaxed);
-                    }
-                }
+            self.clear();
+        }
+    }
+
+    /// Forgets every entry (the memo stays on or off as it was).
+    pub fn clear(&self) {
+        for slot in self.slots.iter() {
+            // A poisoned slot still holds a whole entry (or none): take it.
+            let mut guard = slot
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((k, v)) = guard.take() {
+                self.used.fetch_sub(k.len() + v.len(), Ordering::Relaxed);
             }
         }
     }
@@ -226,6 +233,18 @@ mod tests {
         m.insert(b"k", b"v");
         m.set_enabled(true);
         assert_eq!(get(&m, b"k"), None);
+    }
+
+    #[test]
+    fn clearing_forgets_but_stays_on() {
+        let m = Memo::new(4);
+        m.insert(b"k", b"v");
+        m.clear();
+        assert!(m.is_enabled());
+        assert_eq!(get(&m, b"k"), None);
+        assert_eq!(m.used(), 0);
+        m.insert(b"k", b"w");
+        assert_eq!(get(&m, b"k").as_deref(), Some(&b"w"[..]));
     }
 
     #[test]

@@ -7,6 +7,7 @@ import sys
 import textwrap
 import time
 import typing as t
+import zlib
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from flask import Flask
 
 from differential import frozen
 from flask_fastsession import FastSessionInterface
+from flask_fastsession import _checks
+from flask_fastsession import _native
 from flask_fastsession import cli
 
 
@@ -66,6 +69,60 @@ def test_check_reports_a_difference(capsys: pytest.CaptureFixture[str], monkeypa
     assert status == 1
     assert "DIFFERENT" in out and "FAILED:" in out
     assert "stock: " in out and "fast:  " in out
+
+
+def test_check_names_both_zlibs(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["check"], capsys)
+    assert status == 0, out
+    assert f"the interpreter's zlib: {zlib.ZLIB_RUNTIME_VERSION} (zlib.ZLIB_RUNTIME_VERSION)" in out
+    linkage = {"system": "the system library, linked dynamically", "bundled": "bundled in the extension, static"}
+    extension = f"the extension's zlib:   {_native.ZLIB_RUNTIME_VERSION} (zlibVersion(); "
+    assert extension + linkage.get(_native.ZLIB_LINKAGE, _native.ZLIB_LINKAGE) in out
+    assert f"_checks.ZLIB_MATCHES = {_checks.ZLIB_MATCHES}" in out
+
+
+@pytest.fixture
+def other_interpreter_zlib(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
+    """An interpreter whose zlib writes other bytes than the extension's (level 6, Z_FIXED
+    strategy instead of the default), as ``_checks`` would have seen it at import."""
+    real = zlib.compress
+
+    def other(data: t.Any, /, level: int = -1, wbits: int = 15) -> bytes:
+        c = zlib.compressobj(level, zlib.DEFLATED, wbits, 8, zlib.Z_FIXED)
+        return c.compress(data) + c.flush()
+
+    assert other(b"abc" * 100) != real(b"abc" * 100)
+    monkeypatch.setattr(zlib, "compress", other)
+    monkeypatch.setattr(_checks, "ZLIB_MATCHES", _checks._zlib_matches())
+    assert _checks.ZLIB_MATCHES is False
+    _native.set_deflater("interpreter")
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        _native.set_deflater(_checks.DEFLATER)
+
+
+@pytest.mark.usefixtures("other_interpreter_zlib")
+def test_check_with_a_different_interpreter_zlib(capsys: pytest.CaptureFixture[str]) -> None:
+    """The mismatch mode passes every check (stock's cookies come from the other zlib) and
+    says which zlib compresses."""
+    status, out, _ = run(["check"], capsys)
+    assert status == 0, out
+    assert "note      import-time self-check: _checks.ZLIB_MATCHES = False" in out
+    assert "ok        payloads are compressed by the interpreter's zlib.compress (the extension's zlib writes" in out
+    assert "differs from zlib.compress on 7 of 7 samples (not used)" in out
+    assert "compressible: same cookie" in out
+
+
+@pytest.mark.usefixtures("other_interpreter_zlib")
+def test_check_catches_the_wrong_deflater(capsys: pytest.CaptureFixture[str]) -> None:
+    """The extension's zlib compressing although it differs from the interpreter's: caught."""
+    _native.set_deflater("native")
+    status, out, _ = run(["check"], capsys)
+    assert status == 1
+    assert "DIFFERENT payloads are compressed by the extension's zlib" in out
+    assert "DIFFERENT compressible: same cookie" in out
 
 
 @pytest.fixture
@@ -134,8 +191,27 @@ def test_check_app(app_module: str, target: str, expected: list[str], capsys: py
     report = out.split(f"app '{app_module}{target}'", 1)[1]
     for text in expected:
         assert text in report, report
+    zlibs = [
+        f"the interpreter's: {zlib.ZLIB_RUNTIME_VERSION} (zlib.ZLIB_RUNTIME_VERSION)",
+        f"the extension's:   {_native.ZLIB_RUNTIME_VERSION} (zlibVersion(); ",
+    ]
     if "stock Flask code" in expected[0]:
         assert "path: native" not in report
+        assert "zlib:" not in report
+    else:
+        by = "the extension's zlib" if _checks.ZLIB_MATCHES else "the interpreter's zlib.compress"
+        assert f"zlib: payloads are compressed by {by}" in report
+        assert all(line in report for line in zlibs), report
+
+
+@pytest.mark.usefixtures("other_interpreter_zlib")
+def test_check_app_with_a_different_interpreter_zlib(app_module: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The app still takes the native path; the report says the interpreter's zlib compresses."""
+    status, out, err = run(["check", "--app", app_module], capsys)
+    assert status == 0, out + err
+    report = out.split(f"app '{app_module}'", 1)[1]
+    assert "path: native (Rust)" in report
+    assert "zlib: payloads are compressed by the interpreter's zlib.compress (the extension's zlib writes" in report
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 The native path reproduces Flask's default configuration. Every check here
 is about one thing that configuration may have been changed into; when a
 check fails, the call goes to stock Flask code instead, so the output is
-stock's by construction.
+stock's by construction. The zlib comparison is the exception: it only picks
+which zlib compresses the payloads (:data:`ZLIB_MATCHES`).
 """
 
 from __future__ import annotations
@@ -40,10 +41,22 @@ def _zlib_matches() -> bool:
     return all(_native.compress(s) == zlib.compress(s) for s in _ZLIB_SAMPLES)
 
 
-#: False when this platform's zlib compresses differently from the one the
-#: native module links; then every call takes the stock path. Also False, and
-#: not computed, where the native module is unavailable (:data:`NATIVE_AVAILABLE`).
+#: Whether the extension's zlib compresses exactly like the interpreter's
+#: :func:`zlib.compress`. It decides which deflater writes the payloads, not
+#: whether the native path runs: when True, the extension's own zlib; when
+#: False (a wheel with a bundled zlib, an interpreter with its own, a zlib-ng
+#: system library), the native path calls the interpreter's ``zlib.compress``
+#: for that one step and keeps everything else native.
+#: Not computed, and False, where the native module is unavailable
+#: (:data:`NATIVE_AVAILABLE`).
 ZLIB_MATCHES: bool = NATIVE_AVAILABLE and _zlib_matches()
+
+#: The deflater chosen at import: ``"native"`` or ``"interpreter"``.
+#: :func:`_native.deflater` says which one runs now (tests may switch it with
+#: ``_native.set_deflater``).
+DEFLATER: t.Literal["native", "interpreter"] = "native" if ZLIB_MATCHES else "interpreter"
+if NATIVE_AVAILABLE:
+    _native.set_deflater(DEFLATER)
 
 _DEFAULT_TAG_TYPES: tuple[type, ...] = tuple(type(tag) for tag in TaggedJSONSerializer().order)
 _verified_serializer: tuple[t.Any, ...] | None = None

@@ -15,18 +15,29 @@ __all__ = [
     "Fallback",
     "Invalid",
     "compress",
+    "set_deflater",
+    "deflater",
     "expires_header",
     "set_payload_memo",
     "payload_memo_enabled",
     "interpreter_ids",
     "__version__",
     "BUILD_PROFILE",
+    "ZLIB_RUNTIME_VERSION",
+    "ZLIB_LINKAGE",
     "FALLBACK",
     "INVALID",
 ]
 
 __version__: str
 BUILD_PROFILE: t.Literal["debug", "release"]
+#: The extension's zlib as the library reports itself at run time
+#: (``zlibVersion()``), to compare with ``zlib.ZLIB_RUNTIME_VERSION``.
+ZLIB_RUNTIME_VERSION: str
+#: Where the extension's zlib comes from: the platform's library, linked
+#: dynamically ("system"), libz-sys's copy compiled into the extension
+#: ("bundled"), or vcpkg's (Windows).
+ZLIB_LINKAGE: t.Literal["system", "bundled", "vcpkg"]
 
 @t.final
 class Fallback:
@@ -79,7 +90,19 @@ class DictWatch:
     def accept(self, changes: list[tuple[int, int]]) -> None: ...
     def __len__(self) -> int: ...
 
-def compress(data: bytes) -> bytes: ...
+def compress(data: bytes) -> bytes:
+    """``zlib.compress(data)`` by the extension's own zlib (the import-time
+    self-check compares it with the interpreter's)."""
+
+def set_deflater(name: t.Literal["native", "interpreter"]) -> None:
+    """Choose what compresses payloads: the extension's zlib, or the
+    interpreter's ``zlib.compress`` (looked up by this call). ``_checks``
+    calls it once at import; calling it again is for tests only. Forgets the
+    payload memo."""
+
+def deflater() -> t.Literal["native", "interpreter"]:
+    """The deflater in use."""
+
 def expires_header(now: datetime, lifetime: timedelta) -> str | None: ...
 def set_payload_memo(enabled: bool) -> None: ...
 def payload_memo_enabled() -> bool: ...

@@ -78,6 +78,15 @@ def _expires_header(now: t.Any, lifetime: t.Any) -> None:
     return None
 
 
+def _set_deflater(name: str) -> None:
+    """Nothing compresses natively here: nothing to choose."""
+
+
+def _deflater() -> str:
+    """Stock code compresses with the interpreter's zlib."""
+    return "interpreter"
+
+
 def _set_payload_memo(enabled: bool) -> None:
     """No memo here: nothing to switch."""
 
@@ -110,6 +119,10 @@ def _standin(module: t.Any, reason: str) -> types.ModuleType:
         SessionCodec=SessionCodec,
         DictWatch=DictWatch,
         compress=zlib.compress,
+        ZLIB_RUNTIME_VERSION=getattr(module, "ZLIB_RUNTIME_VERSION", "unknown"),
+        ZLIB_LINKAGE=getattr(module, "ZLIB_LINKAGE", "unknown"),
+        set_deflater=_set_deflater,
+        deflater=_deflater,
         expires_header=_expires_header,
         set_payload_memo=_set_payload_memo,
         payload_memo_enabled=_payload_memo_enabled,

@@ -246,6 +246,10 @@ class _Report:
         self.checks = 0
         self.differences = 0
 
+    def note(self, label: str) -> None:
+        """A line that informs, not a check."""
+        _print(f"  {'note':<9} {label}")
+
     def item(self, label: str, ok: bool, detail: str = "") -> None:
         self.checks += 1
         if not ok:
@@ -263,24 +267,68 @@ def _zlib_samples() -> list[bytes]:
     return samples
 
 
-def _check_zlib(report: _Report) -> None:
-    if not NATIVE_AVAILABLE:
-        _print(f"zlib: not checked, native path unavailable: {UNAVAILABLE_REASON}")
-        return
-    _print("zlib (the native deflate must give zlib.compress's exact bytes):")
-    report.item(
-        f"import-time self-check (_checks.ZLIB_MATCHES = {_checks.ZLIB_MATCHES})",
-        _checks.ZLIB_MATCHES,
-        "this platform's zlib differs: every call takes the stock path",
+_LINKAGE = {
+    "system": "the system library, linked dynamically",
+    "bundled": "bundled in the extension, static",
+    "vcpkg": "vcpkg's library",
+}
+
+
+def zlib_versions() -> tuple[str, str]:
+    """The interpreter's zlib and the extension's, each with where its version comes from."""
+    linkage = _LINKAGE.get(_native.ZLIB_LINKAGE, _native.ZLIB_LINKAGE)
+    return (
+        f"{zlib.ZLIB_RUNTIME_VERSION} (zlib.ZLIB_RUNTIME_VERSION)",
+        f"{_native.ZLIB_RUNTIME_VERSION} (zlibVersion(); {linkage})",
     )
-    for sample in _zlib_samples():
-        native = _native.compress(sample)
-        stock = zlib.compress(sample)
-        report.item(
-            f"compress({len(sample)} bytes) -> {len(stock)} bytes",
-            native == stock,
-            f"native {native[:32]!r}... ({len(native)} bytes)",
-        )
+
+
+def deflater_summary() -> str:
+    """Which zlib compresses the payloads of the native path, and why."""
+    if _native.deflater() == "native":
+        return "payloads are compressed by the extension's zlib (it writes zlib.compress's exact bytes)"
+    why = (
+        "the extension's zlib writes other bytes"
+        if not _checks.ZLIB_MATCHES
+        else "forced with _native.set_deflater; both zlibs agree here"
+    )
+    return (
+        f"payloads are compressed by the interpreter's zlib.compress ({why}); "
+        "everything else, loads included, stays native"
+    )
+
+
+def _check_zlib(report: _Report) -> None:
+    interpreter, extension = zlib_versions()
+    _print("zlib (cookies must carry zlib.compress's exact bytes):")
+    _print(f"  {'':<9} the interpreter's zlib: {interpreter}")
+    _print(f"  {'':<9} the extension's zlib:   {extension}")
+    if not NATIVE_AVAILABLE:
+        _print(f"  not checked, native path unavailable: {UNAVAILABLE_REASON}")
+        return
+    self_check = f"import-time self-check: _checks.ZLIB_MATCHES = {_checks.ZLIB_MATCHES}"
+    if _checks.ZLIB_MATCHES:
+        report.item(f"{self_check}, the extension's zlib writes zlib.compress's bytes", True)
+    else:
+        report.note(f"{self_check}, the extension's zlib writes other bytes than zlib.compress")
+    report.item(
+        deflater_summary(),
+        _native.deflater() == "interpreter" or _checks.ZLIB_MATCHES,
+        "the extension's zlib compresses payloads although it differs from the interpreter's",
+    )
+    samples = _zlib_samples()
+    if _native.deflater() == "native":
+        for sample in samples:
+            native = _native.compress(sample)
+            stock = zlib.compress(sample)
+            report.item(
+                f"compress({len(sample)} bytes) -> {len(stock)} bytes",
+                native == stock,
+                f"native {native[:32]!r}... ({len(native)} bytes)",
+            )
+    else:
+        differ = sum(_native.compress(s) != zlib.compress(s) for s in samples)
+        report.note(f"the extension's zlib differs from zlib.compress on {differ} of {len(samples)} samples (not used)")
 
 
 def _check_dumps_and_loads(report: _Report, variant: _Variant) -> None:
@@ -415,8 +463,6 @@ def why_not_native(app: t.Any) -> list[str]:
     reasons = []
     if not NATIVE_AVAILABLE:
         reasons.append(f"native path unavailable: {UNAVAILABLE_REASON}")
-    elif not _checks.ZLIB_MATCHES:
-        reasons.append("this platform's zlib does not reproduce the interpreter's zlib.compress")
     if not interface.native_enabled:
         reasons.append("native_enabled is False")
     patched = _guard.FLASK.differences()
@@ -457,6 +503,10 @@ def _report_app(import_path: str) -> None:
     native = bool(uses(app)) if callable(uses) else False
     if native:
         _print("  path: native (Rust). Deeply nested data and inputs stock rejects still go to stock code call by call.")
+        interpreter, extension = zlib_versions()
+        _print(f"  zlib: {deflater_summary()}")
+        _print(f"    - the interpreter's: {interpreter}")
+        _print(f"    - the extension's:   {extension}")
         return
     _print("  path: stock Flask code")
     for reason in why_not_native(app) or ["(uses_native says False, but no known condition explains it)"]:
@@ -474,7 +524,8 @@ def _versions_line() -> str:
     return (
         f"flask-fastsession {_native.__version__} ({build}), Flask {v('flask')}, "
         f"Werkzeug {v('werkzeug')}, itsdangerous {v('itsdangerous')}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.machine()}, zlib {zlib.ZLIB_RUNTIME_VERSION}"
+        f"{platform.system()} {platform.machine()}, zlib {zlib.ZLIB_RUNTIME_VERSION} "
+        f"(extension: {_native.ZLIB_RUNTIME_VERSION}, {_native.ZLIB_LINKAGE})"
     )
 
 

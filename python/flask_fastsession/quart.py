@@ -35,7 +35,6 @@ from itsdangerous import URLSafeTimedSerializer
 from quart.sessions import SecureCookieSession
 from quart.sessions import SecureCookieSessionInterface as _QuartStock
 
-from ._checks import ZLIB_MATCHES
 from ._native_loader import NATIVE_AVAILABLE
 from ._native_loader import native as _native
 from ._checks import serializer_is_default
@@ -139,9 +138,8 @@ class FastSessionInterface(_QuartStock):
         """Whether ``app``'s session calls take the native path right now.
 
         True when ``app.session_interface`` is this class with Quart's default
-        signing parameters and serializer, a secret key is set, this
-        platform's zlib matches the interpreter's, and the native module
-        serves this interpreter.
+        signing parameters and serializer, a secret key is set, and the native
+        module serves this interpreter.
         """
         interface = app.session_interface
         return isinstance(interface, FastSessionInterface) and interface._native_codec(app) is not None
@@ -151,7 +149,6 @@ class FastSessionInterface(_QuartStock):
         if not (
             QUART_IS_KNOWN
             and NATIVE_AVAILABLE
-            and ZLIB_MATCHES
             and self.native_enabled
             and _FLASK_STOCK_CODE.is_original()
             and _QUART_STOCK_CODE.is_original()

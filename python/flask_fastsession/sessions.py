@@ -14,7 +14,6 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
-from ._checks import ZLIB_MATCHES
 from ._native_loader import NATIVE_AVAILABLE
 from ._native_loader import native as _native
 from ._compat import HAS_PARTITIONED
@@ -203,11 +202,13 @@ class FastSessionInterface(SecureCookieSessionInterface):
 
         True when ``app.session_interface`` is a :class:`FastSessionInterface`
         with Flask's default signing parameters, serializer and JSON provider,
-        a secret key is set, this platform's zlib matches the
-        interpreter's, and the native module serves this interpreter (the
-        first of the process to import it, see the README on
+        a secret key is set, and the native module serves this interpreter
+        (the first of the process to import it, see the README on
         sub-interpreters). Individual values the native path does not cover
         (see the README) are still handed to stock code call by call.
+        Where the extension's zlib compresses differently from the
+        interpreter's, the native path compresses with the interpreter's
+        ``zlib.compress`` (see ``_checks.ZLIB_MATCHES``).
         """
         interface = app.session_interface
         return (
@@ -224,7 +225,6 @@ class FastSessionInterface(SecureCookieSessionInterface):
         """
         if not (
             NATIVE_AVAILABLE
-            and ZLIB_MATCHES
             and self.native_enabled
             and _STOCK_CODE.is_original()
             and self.salt == "cookie-session"

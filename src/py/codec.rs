@@ -11,7 +11,7 @@ use crate::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
 use crate::memo::Memo;
 use crate::py::dumps::{Dumper, Options};
 use crate::py::errors::{swallowed_by_open_session, unsign_error, MAX_DATETIME_TS};
-use crate::py::{loads, objects};
+use crate::py::{deflate, loads, objects};
 use crate::signing::Keys;
 
 /// The URL-safe timed signing serializer Flask builds per call, built once
@@ -42,24 +42,26 @@ const MEMO_SLOTS: usize = 256;
 
 /// `payload` (the JSON) as the cookie's first segment: zlib-compressed with a
 /// leading "." when that is shorter by more than one byte, URL-safe base64.
-pub(crate) fn encode_payload(json: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn encode_payload(json: &[u8], out: &mut Vec<u8>) -> PyResult<()> {
     if PAYLOAD_MEMO.get_into(json, out) {
-        return;
+        return Ok(());
     }
     let start = out.len();
-    encode_payload_uncached(json, out);
+    encode_payload_uncached(json, out)?;
     PAYLOAD_MEMO.insert(json, out.get(start..).unwrap_or_default());
+    Ok(())
 }
 
-fn encode_payload_uncached(json: &[u8], out: &mut Vec<u8>) {
+fn encode_payload_uncached(json: &[u8], out: &mut Vec<u8>) -> PyResult<()> {
     let mut compressed = Vec::with_capacity(json.len() / 2 + 64);
-    compress::compress_into(json, &mut compressed);
+    deflate::compress_into(json, &mut compressed)?;
     if compressed.len() + 1 < json.len() {
         out.push(b'.');
         urlsafe_b64encode_into(&compressed, out);
     } else {
         urlsafe_b64encode_into(json, out);
     }
+    Ok(())
 }
 
 /// The JSON text inside a verified payload segment, or None (stock decides).
@@ -194,7 +196,7 @@ impl SessionCodec {
             return Ok(objects::fallback(py)?.clone());
         }
         let mut payload = Vec::with_capacity(json.len() + 8);
-        encode_payload(&json, &mut payload);
+        encode_payload(&json, &mut payload)?;
         let mut out = Vec::with_capacity(payload.len() + 48);
         self.keys.sign_into(&payload, ts, &mut out);
         // The signed value is ASCII by construction.

@@ -2,6 +2,7 @@
 //! classes and functions `flask_fastsession._native` exports.
 
 pub(crate) mod codec;
+pub(crate) mod deflate;
 pub(crate) mod dumps;
 pub(crate) mod errors;
 pub(crate) mod interpreter;

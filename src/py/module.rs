@@ -6,12 +6,28 @@ use pyo3::types::PyBytes;
 
 use crate::py::{codec, interpreter, objects, watch};
 
-/// `zlib.compress(data)` as this build computes it (used by the import-time self-check).
+/// `zlib.compress(data)` as this build's own zlib computes it (used by
+/// the import-time self-check), whichever deflater payloads use.
 #[pyfunction]
 fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
     let mut out = Vec::with_capacity(data.len() / 2 + 64);
     crate::compress::compress_into(data, &mut out);
     PyBytes::new(py, &out)
+}
+
+/// What compresses payloads: "native" (this build's zlib) or
+/// "interpreter" (the interpreter's `zlib.compress`, looked up now).
+/// Chosen once at import by `flask_fastsession._checks`; calling it
+/// again is for tests. Forgets the payload memo.
+#[pyfunction]
+fn set_deflater(py: Python<'_>, name: &str) -> PyResult<()> {
+    crate::py::deflate::set(py, name)
+}
+
+/// The deflater in use: "native" or "interpreter".
+#[pyfunction]
+fn deflater() -> &'static str {
+    crate::py::deflate::name()
 }
 
 /// `http_date(now + lifetime)` for an aware UTC `now` and a timedelta, or
@@ -61,6 +77,9 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         },
     )?;
     m.add_function(wrap_pyfunction!(interpreter_ids, m)?)?;
+    // The library's own report, no Python object: useful in every interpreter.
+    m.add("ZLIB_RUNTIME_VERSION", crate::py::deflate::zlib_version())?;
+    m.add("ZLIB_LINKAGE", env!("FASTSESSION_ZLIB_LINKAGE"))?;
     let (owner, current) = interpreter::claim(py)?;
     if owner != current {
         return Ok(());
@@ -70,6 +89,8 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<objects::Invalid>()?;
     m.add_class::<watch::DictWatch>()?;
     m.add_function(wrap_pyfunction!(compress, m)?)?;
+    m.add_function(wrap_pyfunction!(set_deflater, m)?)?;
+    m.add_function(wrap_pyfunction!(deflater, m)?)?;
     m.add_function(wrap_pyfunction!(expires_header, m)?)?;
     m.add_function(wrap_pyfunction!(set_payload_memo, m)?)?;
     m.add_function(wrap_pyfunction!(payload_memo_enabled, m)?)?;
