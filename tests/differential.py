@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+from contextlib import ExitStack
+from unittest import mock
 import math
 import os
 import typing as t
@@ -70,6 +72,27 @@ def assert_native(app: Flask) -> None:
 def assert_not_native(app: Flask) -> None:
     """This configuration must be handed to stock code."""
     assert FastSessionInterface.uses_native(app) is False, "this configuration must be handed to stock code"
+
+
+@contextmanager
+def as_original(owner: t.Any, name: str, new: t.Any = mock.DEFAULT, **kwargs: t.Any) -> Iterator[t.Any]:
+    """``mock.patch.object(owner, name, new, **kwargs)``, with the replacement
+    taken for the original by the patched-stock check (see ``_guard``) for the
+    duration, so the native path keeps answering.
+
+    For tests that simulate another platform (an interpreter whose
+    ``zlib.compress`` writes other bytes) or watch for calls that reach stock
+    code; a plain ``mock.patch`` of these names sends every call to stock code.
+    """
+    from flask_fastsession._guard import FLASK
+
+    namespaces = [ns for ns in FLASK._namespaces if ns.owner is owner and name in ns.entries]
+    assert namespaces, f"{owner!r}.{name} is not a name the native path stands in for"
+    with mock.patch.object(owner, name, new, **kwargs) as patched, ExitStack() as stack:
+        current = vars(owner)[name]
+        for ns in namespaces:
+            stack.enter_context(mock.patch.dict(ns.entries, {name: current}))
+        yield patched
 
 
 # --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from differential import frozen
+from differential import as_original, frozen
 from flask_fastsession import FastSessionInterface
 from flask_fastsession import _checks
 from flask_fastsession import _native
@@ -92,15 +92,15 @@ def other_interpreter_zlib(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
         return c.compress(data) + c.flush()
 
     assert other(b"abc" * 100) != real(b"abc" * 100)
-    monkeypatch.setattr(zlib, "compress", other)
-    monkeypatch.setattr(_checks, "ZLIB_MATCHES", _checks._zlib_matches())
-    assert _checks.ZLIB_MATCHES is False
-    _native.set_deflater("interpreter")
-    try:
-        yield
-    finally:
-        monkeypatch.undo()
-        _native.set_deflater(_checks.DEFLATER)
+    with as_original(zlib, "compress", other):
+        monkeypatch.setattr(_checks, "ZLIB_MATCHES", _checks._zlib_matches())
+        assert _checks.ZLIB_MATCHES is False
+        _native.set_deflater("interpreter")
+        try:
+            yield
+        finally:
+            monkeypatch.undo()
+            _native.set_deflater(_checks.DEFLATER)
 
 
 @pytest.mark.usefixtures("other_interpreter_zlib")

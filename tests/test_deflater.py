@@ -30,6 +30,7 @@ from itsdangerous.url_safe import URLSafeSerializerMixin
 import flask_fastsession
 import strategies as S
 from differential import (
+    as_original,
     assert_native,
     assert_same_cycle,
     assert_same_outcome,
@@ -81,7 +82,7 @@ def interpreter_zlib(compress: Callable[[bytes], bytes] | None = None) -> Iterat
         return inner(data, *args, **kwargs)
 
     try:
-        with mock.patch.object(zlib, "compress", counted):
+        with as_original(zlib, "compress", counted):
             _native.set_deflater("interpreter")
             yield calls
     finally:
@@ -92,8 +93,8 @@ def interpreter_zlib(compress: Callable[[bytes], bytes] | None = None) -> Iterat
 def no_stock_payload_calls() -> Iterator[None]:
     """Fails if a fast call was handed to stock itsdangerous (its payload (de)serialisation)."""
     with (
-        mock.patch.object(URLSafeSerializerMixin, "dump_payload", side_effect=AssertionError("dump fell back")),
-        mock.patch.object(URLSafeSerializerMixin, "load_payload", side_effect=AssertionError("load fell back")),
+        as_original(URLSafeSerializerMixin, "dump_payload", side_effect=AssertionError("dump fell back")),
+        as_original(URLSafeSerializerMixin, "load_payload", side_effect=AssertionError("load fell back")),
     ):
         yield
 
@@ -166,7 +167,7 @@ def test_import_time_choice() -> None:
 @pytest.mark.parametrize("other", list(OTHER_DEFLATERS))
 def test_self_check_detects_a_different_interpreter_zlib(other: str) -> None:
     """With an interpreter whose zlib writes other bytes, the self-check says so."""
-    with mock.patch.object(zlib, "compress", OTHER_DEFLATERS[other]):
+    with as_original(zlib, "compress", OTHER_DEFLATERS[other]):
         assert _checks._zlib_matches() is False
 
 
@@ -219,7 +220,7 @@ def test_extension_zlib_would_differ(other: str) -> None:
     flask_fastsession.set_payload_memo(False)
     try:
         _native.set_deflater("native")
-        with mock.patch.object(zlib, "compress", OTHER_DEFLATERS[other]):
+        with as_original(zlib, "compress", OTHER_DEFLATERS[other]):
             value = SESSIONS["compressible"]
             pair = make_pair()
             with frozen():
@@ -296,14 +297,14 @@ def test_native_inflate_in_both_modes() -> None:
     value = SESSIONS["compressible"]
     with frozen():
         native_cookie = dumps_outcome(pair.stock, value).value
-        with mock.patch.object(zlib, "compress", OTHER_DEFLATERS["Z_FIXED"]):
+        with as_original(zlib, "compress", OTHER_DEFLATERS["Z_FIXED"]):
             other_cookie = dumps_outcome(pair.stock, value).value
     assert native_cookie != other_cookie
     with interpreter_zlib(), frozen():
         for cookie in (native_cookie, other_cookie):
             with (
                 no_stock_payload_calls(),
-                mock.patch.object(zlib, "decompress", side_effect=AssertionError("inflated in Python")),
+                as_original(zlib, "decompress", side_effect=AssertionError("inflated in Python")),
             ):
                 loaded = signing_serializer(pair.fast)
                 with pair.fast.app_context():
