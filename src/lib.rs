@@ -5,13 +5,16 @@
 //! parameters), [`encoding`] (base64 as itsdangerous and CPython do it),
 //! [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
 //! [`expiry`] (HTTP dates), [`json`] (CPython-compatible JSON writer and
-//! parser) and [`memo`] (the bounded payload memo). The `py` module is the
-//! only place that touches Python objects.
+//! parser) and [`memo`] (the bounded payload memo), with [`buf`] (fallible
+//! growth of input-sized buffers) and [`limits`] (limits shared by all of
+//! them). The `py` module is the only place that touches Python objects.
 
+pub mod buf;
 pub mod compress;
 pub mod encoding;
 pub mod expiry;
 pub mod json;
+pub mod limits;
 pub mod memo;
 pub mod signing;
 
@@ -36,10 +39,8 @@ mod native {
 
     /// `zlib.compress(data)` as this build computes it (used by the import-time self-check).
     #[pyfunction]
-    fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        crate::compress::compress_into(data, &mut out);
-        PyBytes::new(py, &out)
+    fn compress<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        crate::py::codec::compress_bytes(py, data)
     }
 
     /// `http_date(now + lifetime)` for an aware UTC `now` and a timedelta, or
