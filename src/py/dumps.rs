@@ -5,8 +5,8 @@
 //! `ensure_ascii` and `default`). Exact built-in types are dispatched by type
 //! pointer first; everything rarer goes through [`Dumper::tagged_cold`] in
 //! Flask's tag order. Whatever this walker cannot guarantee (nesting deeper than
-//! [`MAX_DEPTH`], a lone surrogate without `ensure_ascii`, mixed key types
-//! under `sort_keys`, an ordinary exception from user
+//! [`MAX_DEPTH`], a lone surrogate without `ensure_ascii`, keys under
+//! `sort_keys` that are not all exact `str`, an ordinary exception from user
 //! code, an output buffer that cannot grow) stops it with [`Stop::Stock`], and
 //! the caller hands the whole call to stock code, which then gives stock's
 //! result or raises stock's exception. An exception that must not be turned
@@ -342,14 +342,16 @@ impl<'a, 'py> Dumper<'a, 'py> {
             let mut items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = buf::with_capacity(len)?;
             let mut pos: ffi::Py_ssize_t = 0;
             while let Some((k, v)) = next_item(dict, &mut pos) {
-                if !k.is_instance_of::<PyString>() {
-                    // Stock sorts mixed keys with Python's `<`: leave it to stock.
+                if !k.is_exact_instance_of::<PyString>() {
+                    // Stock sorts the items with Python's `<` (and `==`):
+                    // mixed key types, or a str subclass with its own
+                    // ordering, are left to it.
                     return Err(Stop::Stock);
                 }
                 buf::reserve(&mut items, 1)?;
                 items.push((k, v));
             }
-            // str keys order by code point, as `str.__lt__` does.
+            // Exact str keys order by code point, as `str.__lt__` does.
             items.sort_by(|(a, _), (b, _)| str_cmp(a, b));
             for (i, (k, v)) in items.iter().enumerate() {
                 if i > 0 {
@@ -592,7 +594,7 @@ fn snapshot<'py>(
 
 /// Code-point order of two exact str objects (`str.__lt__`).
 fn str_cmp(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> std::cmp::Ordering {
-    // SAFETY: both are str objects (checked by the caller), for which
+    // SAFETY: both are exact str objects (checked by the caller), for which
     // PyUnicode_Compare cannot fail.
     let c = unsafe { ffi::PyUnicode_Compare(a.as_ptr(), b.as_ptr()) };
     c.cmp(&0)
