@@ -201,6 +201,22 @@ impl SessionCodec {
             || self.loads_inner(py, value, max_age, now, quiet),
         )
     }
+
+    /// Makes the next native call panic (test builds only: the `testing`
+    /// cargo feature).
+    #[cfg(feature = "testing")]
+    #[staticmethod]
+    fn _panic_next_call() {
+        crate::py::errors::testing::panic_next_call();
+    }
+
+    /// Forgets that the internal-error warning was issued, so the next
+    /// internal error warns again (test builds only).
+    #[cfg(feature = "testing")]
+    #[staticmethod]
+    fn _reset_internal_error_warning() {
+        crate::py::errors::testing::reset_warning();
+    }
 }
 
 impl SessionCodec {

@@ -5,9 +5,12 @@
 //! Every native call ends in one of three ways ([`guarded`]): a result, the
 //! fallback sentinel ([`Stop::Stock`]: stock code answers the call), or an
 //! exception raised as is ([`Stop::Raise`]). A panic is a bug: stock code
-//! answers too.
+//! answers too, and a `RuntimeWarning` says so.
 
-use pyo3::exceptions::{PyException, PyMemoryError};
+use std::ffi::CString;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::exceptions::{PyException, PyMemoryError, PyRuntimeWarning};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -65,18 +68,84 @@ impl From<AllocError> for Stop {
 /// Runs the native body `f` of the call named `call` at the pyo3 boundary:
 /// its result, `stock()` (the fallback) for [`Stop::Stock`], the exception
 /// of [`Stop::Raise`]. A panic (a bug, never expected) is answered by
-/// `stock()` too.
+/// `stock()` too, after a `RuntimeWarning` (see [`warn_internal_error`]).
 pub(crate) fn guarded<T>(
-    _py: Python<'_>,
-    _call: &str,
+    py: Python<'_>,
+    call: &str,
     stock: impl FnOnce() -> PyResult<T>,
     f: impl FnOnce() -> Result<T, Stop>,
 ) -> PyResult<T> {
+    let f = || {
+        #[cfg(feature = "testing")]
+        testing::maybe_panic();
+        f()
+    };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(Stop::Stock)) => stock(),
         Ok(Err(Stop::Raise(e))) => Err(e),
-        Err(_) => stock(),
+        Err(payload) => {
+            warn_internal_error(py, call, &panic_message(payload.as_ref()))?;
+            stock()
+        }
+    }
+}
+
+/// Whether an internal error was reported (once per process).
+static WARNED: AtomicBool = AtomicBool::new(false);
+
+/// Warns (once per process) that stock code answered `call` because of an
+/// internal error, so a bug shows up in logs instead of only costing speed.
+/// When warnings are errors (`-W error`, pytest's `filterwarnings = error`)
+/// the warning is raised, and every later internal error raises again.
+fn warn_internal_error(py: Python<'_>, call: &str, message: &str) -> PyResult<()> {
+    if WARNED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let text = format!(
+        "flask-fastsession: internal error in {call} ({message}); stock Flask code \
+         answered this call, please report it"
+    )
+    .replace('\0', "\\0");
+    let text = CString::new(text).expect("NUL bytes were replaced");
+    PyErr::warn(py, &py.get_type::<PyRuntimeWarning>(), &text, 1)?;
+    WARNED.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
+
+/// The `testing` cargo feature (on in `make develop`, off in wheels): a way
+/// for the test suite to make the next native call panic, so that the panic
+/// path (stock answers, a warning is issued) is exercised for real.
+#[cfg(feature = "testing")]
+pub(crate) mod testing {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static PANIC_NEXT: AtomicBool = AtomicBool::new(false);
+
+    /// The next native call (on any thread) panics.
+    pub(crate) fn panic_next_call() {
+        PANIC_NEXT.store(true, Ordering::Relaxed);
+    }
+
+    /// Forgets that the internal-error warning was issued.
+    pub(crate) fn reset_warning() {
+        super::WARNED.store(false, Ordering::Relaxed);
+    }
+
+    pub(super) fn maybe_panic() {
+        let requested =
+            PANIC_NEXT.load(Ordering::Relaxed) && PANIC_NEXT.swap(false, Ordering::Relaxed);
+        assert!(!requested, "panic requested by the test suite");
     }
 }
 
