@@ -37,7 +37,7 @@ type HmacSha1 = Hmac<Sha1>;
 const SIG_LEN: usize = 20;
 
 /// The signing keys of one Flask app: one precomputed, keyed HMAC-SHA1 state
-/// per secret key, in itsdangerous order (oldest first, current last).
+/// per secret key of itsdangerous's list (oldest first, current last).
 ///
 /// Only the keyed HMAC states are kept (the derived key bytes are wiped right
 /// after use). Those states hold the SHA-1 midstates of `derived ^ ipad` and
