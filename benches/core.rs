@@ -36,6 +36,8 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
+use std::fmt::Write as _;
+
 use flask_fastsession::compress::{compress_into, decompress};
 use flask_fastsession::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
 use flask_fastsession::json::{self, Builder, JsonStr};
@@ -141,9 +143,9 @@ fn parse(text: &str) -> Value {
 /// strings through the latin-1 writer, others as UTF-8.
 fn write_str(s: &str, out: &mut Vec<u8>) {
     if s.is_ascii() {
-        json::write_str_latin1(s.as_bytes(), true, out);
+        json::write_str_latin1(s.as_bytes(), true, out).expect("memory");
     } else {
-        json::write_str_utf8(s, true, out);
+        json::write_str_utf8(s, true, out).expect("memory");
     }
 }
 
@@ -153,8 +155,8 @@ fn write(v: &Value, out: &mut Vec<u8>) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Int(i) => json::write_i64(*i, out),
-        Value::Float(f) => json::write_float(*f, out),
+        Value::Int(i) => json::write_i64(*i, out).expect("memory"),
+        Value::Float(f) => json::write_float(*f, out).expect("memory"),
         Value::Str(s) => write_str(s, out),
         Value::Array(items) => {
             out.push(b'[');
@@ -209,8 +211,7 @@ fn field<'a>(meta: &'a Value, name: &str) -> &'a Value {
         Value::Object(entries) => entries
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
-            .unwrap_or_else(|| panic!("fixture has no {name:?}")),
+            .map_or_else(|| panic!("fixture has no {name:?}"), |(_, v)| v),
         _ => panic!("fixture is not an object"),
     }
 }
@@ -245,7 +246,7 @@ fn variant(base: &Value, vary_key: &str, i: usize) -> Value {
         Value::Int(n) => *n += i as i64,
         Value::Str(s) if i > 0 => {
             s.truncate(s.len() - 4);
-            s.push_str(&format!("{i:04x}"));
+            write!(s, "{i:04x}").expect("writing to a String");
         }
         Value::Str(_) => {}
         other => panic!("cannot vary {other:?}"),
@@ -270,16 +271,17 @@ fn core_dumps(keys: &Keys, ts: u64, tree: &Value, bufs: &mut Bufs) {
 /// `bufs.json` -> `bufs.cookie`, as the codec's `encode_payload` + `sign_into`.
 fn core_dumps_json(keys: &Keys, ts: u64, bufs: &mut Bufs) {
     bufs.compressed.clear();
-    compress_into(&bufs.json, &mut bufs.compressed);
+    compress_into(&bufs.json, &mut bufs.compressed).expect("memory");
     bufs.payload.clear();
     if bufs.compressed.len() + 1 < bufs.json.len() {
         bufs.payload.push(b'.');
-        urlsafe_b64encode_into(&bufs.compressed, &mut bufs.payload);
+        urlsafe_b64encode_into(&bufs.compressed, &mut bufs.payload).expect("memory");
     } else {
-        urlsafe_b64encode_into(&bufs.json, &mut bufs.payload);
+        urlsafe_b64encode_into(&bufs.json, &mut bufs.payload).expect("memory");
     }
     bufs.cookie.clear();
-    keys.sign_into(&bufs.payload, ts, &mut bufs.cookie);
+    keys.sign_into(&bufs.payload, ts, &mut bufs.cookie)
+        .expect("memory");
 }
 
 /// The core `loads`: verify, decode, inflate, parse.
@@ -307,12 +309,16 @@ fn load(name: &'static str, text: &str) -> Workload {
     let timestamp = u64::try_from(int_field(&meta, "timestamp")).expect("timestamp");
     let pool = usize::try_from(int_field(&meta, "pool")).expect("pool");
     let vary_key = str_field(&meta, "vary_key");
-    let json0 = str_field(&meta, "json");
+    let base_json = str_field(&meta, "json");
     let keys = Keys::new(&[secret.as_bytes()]).expect("one key");
 
     // The core reproduces stock's JSON and cookie, and reads the cookie back.
-    let base = parse(json0);
-    assert_eq!(written(&base), json0.as_bytes(), "{name}: JSON round trip");
+    let base = parse(base_json);
+    assert_eq!(
+        written(&base),
+        base_json.as_bytes(),
+        "{name}: JSON round trip"
+    );
     let mut bufs = Bufs::default();
     core_dumps(&keys, timestamp, &base, &mut bufs);
     assert_eq!(
@@ -448,8 +454,8 @@ fn floor_loads(floor: &mut Floor, mac: &HmacSha1, cookie: &[u8], bufs: &mut Bufs
     let ok = m.verify_slice(&sig).is_ok();
     let ts_cut = value.iter().rposition(|&c| c == b'.').expect("ts");
     let payload = &value[..ts_cut];
-    match payload.strip_prefix(b".") {
-        Some(rest) => {
+    if let Some(rest) = payload.strip_prefix(b".") {
+        {
             bufs.scratch.clear();
             bufs.scratch.resize(rest.len() * 3 / 4 + 3, 0);
             let n = URL_SAFE_NO_PAD
@@ -460,7 +466,8 @@ fn floor_loads(floor: &mut Floor, mac: &HmacSha1, cookie: &[u8], bufs: &mut Bufs
             floor.inflate(&compressed, &mut bufs.json);
             bufs.scratch = compressed;
         }
-        None => {
+    } else {
+        {
             bufs.json.clear();
             bufs.json.resize(payload.len() * 3 / 4 + 3, 0);
             let n = URL_SAFE_NO_PAD
@@ -538,7 +545,7 @@ fn rows<'a>(w: &'a Workload) -> Vec<Row<'a>> {
     let mut b = Bufs::default();
     let core: Routine<'_> = Box::new(move |i| {
         b.compressed.clear();
-        compress_into(&w.jsons[i & MASK], &mut b.compressed);
+        compress_into(&w.jsons[i & MASK], &mut b.compressed).expect("memory");
         black_box(&b.compressed);
     });
     let (mut b, mut fl) = (Bufs::default(), Floor::new());
@@ -551,7 +558,7 @@ fn rows<'a>(w: &'a Workload) -> Vec<Row<'a>> {
     let mut b = Bufs::default();
     let core: Routine<'_> = Box::new(move |i| {
         b.payload.clear();
-        urlsafe_b64encode_into(&w.jsons[i & MASK], &mut b.payload);
+        urlsafe_b64encode_into(&w.jsons[i & MASK], &mut b.payload).expect("memory");
         black_box(&b.payload);
     });
     let mut b = Bufs::default();
@@ -567,7 +574,8 @@ fn rows<'a>(w: &'a Workload) -> Vec<Row<'a>> {
     let core: Routine<'_> = Box::new(move |i| {
         b.cookie.clear();
         w.keys
-            .sign_into(&w.jsons[i & MASK], w.timestamp, &mut b.cookie);
+            .sign_into(&w.jsons[i & MASK], w.timestamp, &mut b.cookie)
+            .expect("memory");
         black_box(&b.cookie);
     });
     let mut b = Bufs::default();
@@ -687,7 +695,7 @@ fn thread_cpu_time() -> Option<Duration> {
         tv_nsec: 0,
     };
     // SAFETY: clock_gettime writes one timespec through a valid pointer.
-    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &raw mut ts) };
     (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
 }
 
@@ -782,7 +790,7 @@ fn benches(c: &mut Criterion) {
         let mut bench = |id: String, f: &mut Routine<'_>| {
             c.bench_function(&id, |b| {
                 any = true;
-                b.iter_custom(|iters| block(&mut **f, iters))
+                b.iter_custom(|iters| block(&mut **f, iters));
             });
         };
         match row.floor.as_mut() {
@@ -868,7 +876,7 @@ fn print_table(rows: Vec<&mut Row<'_>>) {
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_millis(1000))
+        .measurement_time(Duration::from_secs(1))
         .sample_size(30)
 }
 

@@ -9,19 +9,39 @@
 //! One compressor and one decompressor are kept per thread and reset before
 //! each use: creating a deflate stream costs ~35 µs (allocation of ~256 KiB),
 //! more than compressing a typical session.
+//!
+//! Output buffers grow fallibly ([`crate::buf`]); zlib's own allocations go
+//! through flate2's allocator hook, which reports failure to zlib
+//! (`Z_MEM_ERROR`) rather than aborting.
 
 use core::cell::RefCell;
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
-/// `zlib.decompress` failed (`zlib.error`): corrupt data, a preset dictionary,
-/// or an incomplete/truncated stream.
-#[derive(Debug)]
-pub struct DecompressError;
+use crate::buf::{self, AllocError};
+
+/// Why `decompress` gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecompressError {
+    /// `zlib.decompress` fails (`zlib.error`): corrupt data, a preset
+    /// dictionary, an incomplete/truncated stream (or zlib out of memory).
+    Invalid,
+    /// The output buffer could not grow.
+    Alloc(AllocError),
+}
+
+impl From<AllocError> for DecompressError {
+    fn from(e: AllocError) -> Self {
+        DecompressError::Alloc(e)
+    }
+}
 
 impl core::fmt::Display for DecompressError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("Error while decompressing data")
+        match self {
+            DecompressError::Invalid => f.write_str("Error while decompressing data"),
+            DecompressError::Alloc(e) => e.fmt(f),
+        }
     }
 }
 
@@ -47,60 +67,80 @@ fn new_compressor() -> Compress {
 /// error (which zlib never does for a valid stream), a fresh compressor is
 /// used instead.
 ///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow (`out` is then as it was).
+///
 /// # Panics
 ///
-/// Only if a freshly initialised zlib stream reports a stream error, which
-/// does not happen with a working zlib.
-pub fn compress_into(data: &[u8], out: &mut Vec<u8>) {
+/// If a freshly initialised zlib stream reports a stream error, or cannot be
+/// initialised (flate2 asserts); neither happens with a working zlib and
+/// memory for its state.
+pub fn compress_into(data: &[u8], out: &mut Vec<u8>) -> Result<(), AllocError> {
     let start = out.len();
-    let done = COMPRESSOR
-        .try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut c) => {
-                c.reset();
-                deflate_all(&mut c, data, out).is_ok()
-            }
-            Err(_) => false,
-        })
-        .unwrap_or(false);
-    if done {
-        return;
+    let pooled = COMPRESSOR.try_with(|cell| match cell.try_borrow_mut() {
+        Ok(mut c) => {
+            c.reset();
+            Some(deflate_all(&mut c, data, out))
+        }
+        Err(_) => None,
+    });
+    match pooled {
+        Ok(Some(Ok(()))) => return Ok(()),
+        Ok(Some(Err(Deflate::Alloc(e)))) => {
+            out.truncate(start);
+            return Err(e);
+        }
+        _ => out.truncate(start),
     }
-    out.truncate(start);
-    if deflate_all(&mut new_compressor(), data, out).is_err() {
-        panic!("zlib reported a stream error on a fresh deflate stream");
+    match deflate_all(&mut new_compressor(), data, out) {
+        Ok(()) => Ok(()),
+        Err(Deflate::Alloc(e)) => {
+            out.truncate(start);
+            Err(e)
+        }
+        Err(Deflate::Stream) => panic!("zlib reported a stream error on a fresh deflate stream"),
     }
+}
+
+/// Why [`deflate_all`] stopped.
+enum Deflate {
+    /// The stream reported an error (or made no progress).
+    Stream,
+    Alloc(AllocError),
 }
 
 /// Runs a (reset) compressor over all of `data` with `Z_FINISH`, growing
 /// `out` as needed. Input larger than `u32::MAX` bytes is fed in chunks with
 /// `Z_NO_FLUSH` first, as CPython does.
-fn deflate_all(c: &mut Compress, data: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
+fn deflate_all(c: &mut Compress, data: &[u8], out: &mut Vec<u8>) -> Result<(), Deflate> {
     // zlib's deflateBound for these parameters is about n + n/1000 + 20;
     // this covers it, so a single call usually suffices.
-    out.reserve(data.len() + data.len() / 8 + 64);
+    buf::reserve(out, data.len() + data.len() / 8 + 64).map_err(Deflate::Alloc)?;
     loop {
-        let consumed = usize::try_from(c.total_in()).map_err(|_| ())?;
-        let rest = data.get(consumed..).ok_or(())?;
+        let consumed = usize::try_from(c.total_in()).map_err(|_| Deflate::Stream)?;
+        let rest = data.get(consumed..).ok_or(Deflate::Stream)?;
         let flush = if rest.len() > MAX_CHUNK {
             FlushCompress::None
         } else {
             FlushCompress::Finish
         };
         if out.len() == out.capacity() {
-            out.reserve(out.capacity().max(64));
+            let grow = out.capacity().max(64);
+            buf::reserve(out, grow).map_err(Deflate::Alloc)?;
         }
         let (before_in, before_out) = (c.total_in(), c.total_out());
         match c.compress_vec(rest, out, flush) {
             Ok(Status::StreamEnd) => return Ok(()),
-            Ok(Status::Ok) | Ok(Status::BufError) => {
+            Ok(Status::Ok | Status::BufError) => {
                 let progressed = c.total_in() != before_in || c.total_out() != before_out;
                 // With output space left, zlib always makes progress; no
                 // progress with free space means the stream is broken.
                 if !progressed && out.len() < out.capacity() {
-                    return Err(());
+                    return Err(Deflate::Stream);
                 }
             }
-            Err(_) => return Err(()),
+            Err(_) => return Err(Deflate::Stream),
         }
     }
 }
@@ -110,6 +150,11 @@ fn deflate_all(c: &mut Compress, data: &[u8], out: &mut Vec<u8>) -> Result<(), (
 /// ignores them; corrupt data, a preset-dictionary stream, or input that ends
 /// before the stream does is an error. The output size is bounded only by
 /// memory, as in CPython.
+///
+/// # Errors
+///
+/// [`DecompressError::Invalid`] where CPython raises `zlib.error`,
+/// [`DecompressError::Alloc`] when the output cannot grow.
 pub fn decompress(data: &[u8]) -> Result<Vec<u8>, DecompressError> {
     let pooled = DECOMPRESSOR.try_with(|cell| match cell.try_borrow_mut() {
         Ok(mut d) => {
@@ -126,19 +171,20 @@ pub fn decompress(data: &[u8]) -> Result<Vec<u8>, DecompressError> {
 
 /// Runs a (reset) decompressor over `data` until `Z_STREAM_END`.
 fn inflate_all(d: &mut Decompress, data: &[u8]) -> Result<Vec<u8>, DecompressError> {
-    let mut out = Vec::with_capacity(data.len().saturating_mul(4).clamp(256, 1 << 20));
+    let mut out = buf::with_capacity(data.len().saturating_mul(4).clamp(256, 1 << 20))?;
     loop {
-        let consumed = usize::try_from(d.total_in()).map_err(|_| DecompressError)?;
-        let rest = data.get(consumed..).ok_or(DecompressError)?;
-        let chunk = rest.get(..rest.len().min(MAX_CHUNK)).unwrap_or(rest);
+        let consumed = usize::try_from(d.total_in()).map_err(|_| DecompressError::Invalid)?;
+        let rest = data.get(consumed..).ok_or(DecompressError::Invalid)?;
+        let chunk = &rest[..rest.len().min(MAX_CHUNK)];
         if out.len() == out.capacity() {
             // Double, so a large output costs O(n) copying overall.
-            out.reserve(out.capacity().max(256));
+            let grow = out.capacity().max(256);
+            buf::reserve(&mut out, grow)?;
         }
         let (before_in, before_out) = (d.total_in(), d.total_out());
         let status = d
             .decompress_vec(chunk, &mut out, FlushDecompress::None)
-            .map_err(|_| DecompressError)?;
+            .map_err(|_| DecompressError::Invalid)?;
         if status == Status::StreamEnd {
             return Ok(out);
         }
@@ -148,7 +194,7 @@ fn inflate_all(d: &mut Decompress, data: &[u8]) -> Result<Vec<u8>, DecompressErr
         if !output_full && (input_done || !progressed) {
             // All input consumed (or zlib cannot go on) before the end of
             // the stream: CPython's "incomplete or truncated stream".
-            return Err(DecompressError);
+            return Err(DecompressError::Invalid);
         }
     }
 }
@@ -159,7 +205,7 @@ mod tests {
 
     fn compress(data: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        compress_into(data, &mut out);
+        compress_into(data, &mut out).unwrap();
         out
     }
 
@@ -187,7 +233,7 @@ mod tests {
     #[test]
     fn compress_matches_cpython() {
         for (input, expected) in PY_VECTORS {
-            assert_eq!(compress(input), unhex(expected), "{:?}", input);
+            assert_eq!(compress(input), unhex(expected), "{input:?}");
             // And again, through the reset (reused) compressor.
             assert_eq!(compress(input), unhex(expected));
         }
@@ -196,7 +242,7 @@ mod tests {
     #[test]
     fn compress_appends() {
         let mut out = b"head".to_vec();
-        compress_into(b"hello hello hello", &mut out);
+        compress_into(b"hello hello hello", &mut out).unwrap();
         assert_eq!(&out[..4], b"head");
         assert_eq!(decompress(&out[4..]).unwrap(), b"hello hello hello");
     }

@@ -6,9 +6,14 @@
 //!   used by Flask's `" b"` tag.
 //! * [`a2b_base64`] is CPython 3.11 `binascii.a2b_base64(data, strict_mode=False)`,
 //!   the lenient decoder behind `base64.b64decode` and `base64.urlsafe_b64decode`.
-//! * [`itsdangerous_b64decode`] is `itsdangerous.encoding.base64_decode`.
+//! * [`itsdangerous_b64decode`] is `itsdangerous.encoding.base64_decode`;
+//!   [`itsdangerous_b64decode_small`] is the same for results of a few bytes
+//!   (signatures, timestamps), without allocating whatever the input's size.
 //! * [`int_to_bytes`] and [`bytes_to_int`] are itsdangerous' big-endian
 //!   timestamp encoding (`struct.pack(">Q", n).lstrip(b"\x00")` and its inverse).
+//!
+//! Output buffers grow fallibly ([`crate::buf`]): an allocation failure is an
+//! error, never an abort.
 
 use base64::alphabet;
 use base64::engine::general_purpose::{
@@ -16,6 +21,8 @@ use base64::engine::general_purpose::{
 };
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
+
+use crate::buf::{self, AllocError};
 
 /// Fast path for [`itsdangerous_b64decode`]: accepts only unpadded URL-safe
 /// input of a valid length, on which it agrees with CPython's lenient decoder
@@ -37,17 +44,30 @@ const STANDARD_FAST: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
 );
 
-/// A base64 decoding failure (CPython's `binascii.Error`).
-///
-/// CPython distinguishes "Incorrect padding" from "number of data characters
-/// cannot be 1 more than a multiple of 4"; callers here only need to know that
-/// decoding failed, so a single unit error is used for both.
+/// A base64 decoding failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct B64Error;
+pub enum B64Error {
+    /// Not decodable (CPython's `binascii.Error`). CPython distinguishes
+    /// "Incorrect padding" from "number of data characters cannot be 1 more
+    /// than a multiple of 4"; callers here only need to know that decoding
+    /// failed.
+    Invalid,
+    /// The output buffer could not be allocated.
+    Alloc(AllocError),
+}
+
+impl From<AllocError> for B64Error {
+    fn from(e: AllocError) -> Self {
+        B64Error::Alloc(e)
+    }
+}
 
 impl core::fmt::Display for B64Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("Invalid base64-encoded data")
+        match self {
+            B64Error::Invalid => f.write_str("Invalid base64-encoded data"),
+            B64Error::Alloc(e) => e.fmt(f),
+        }
     }
 }
 
@@ -55,30 +75,49 @@ impl std::error::Error for B64Error {}
 
 /// Appends the URL-safe base64 encoding of `input` to `out`, without `=`
 /// padding (`base64.urlsafe_b64encode(s).rstrip(b"=")`).
-pub fn urlsafe_b64encode_into(input: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    let Some(len) = base64::encoded_len(input.len(), false) else {
-        // Only reachable for inputs near `usize::MAX` bytes, which cannot exist.
-        return;
-    };
-    out.resize(start + len, 0);
-    let written = out
-        .get_mut(start..)
-        .map(|dst| URL_SAFE_NO_PAD.encode_slice(input, dst));
-    match written {
-        Some(Ok(n)) => out.truncate(start + n),
-        // The slice was sized with `encoded_len`, so this cannot happen; fall
-        // back to the allocating encoder rather than panicking.
-        _ => {
-            out.truncate(start);
-            out.extend_from_slice(URL_SAFE_NO_PAD.encode(input).as_bytes());
-        }
-    }
+///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow (`out` is then unchanged).
+pub fn urlsafe_b64encode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), AllocError> {
+    encode_into(&URL_SAFE_NO_PAD, false, input, out)
 }
 
-/// Standard-alphabet base64 with `=` padding (`base64.b64encode(s).decode()`).
+/// Appends standard-alphabet base64 with `=` padding
+/// (`base64.b64encode(s).decode()`) to `out`.
+///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow (`out` is then unchanged).
+pub fn standard_b64encode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), AllocError> {
+    encode_into(&STANDARD, true, input, out)
+}
+
+/// [`standard_b64encode_into`] as a new string.
+///
+/// # Panics
+///
+/// If the output cannot be allocated.
 pub fn standard_b64encode(input: &[u8]) -> String {
     STANDARD.encode(input)
+}
+
+fn encode_into(
+    engine: &GeneralPurpose,
+    padding: bool,
+    input: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), AllocError> {
+    let start = out.len();
+    // `None` only for inputs near `usize::MAX` bytes: no allocation can hold that.
+    let len = base64::encoded_len(input.len(), padding).ok_or(AllocError)?;
+    buf::reserve(out, len)?;
+    out.resize(start + len, 0);
+    let n = engine
+        .encode_slice(input, &mut out[start..])
+        .expect("the output was sized with encoded_len");
+    out.truncate(start + n);
+    Ok(())
 }
 
 /// Maps a byte to its 6-bit value in the standard base64 alphabet, or `None`
@@ -105,8 +144,24 @@ fn b64_value(c: u8) -> Option<u8> {
 ///   everything after it is ignored. Any data character resets the pad count.
 /// * At the end, one leftover data character is an error ("cannot be 1 more
 ///   than a multiple of 4"), two or three are "Incorrect padding".
+///
+/// `capacity` must bound the output (see [`decoded_capacity`]): the buffer is
+/// allocated fallibly once and never grows.
 fn a2b_base64_iter(input: impl Iterator<Item = u8>, capacity: usize) -> Result<Vec<u8>, B64Error> {
-    let mut out = Vec::with_capacity(capacity);
+    let mut out = buf::with_capacity(capacity)?;
+    a2b_loop(input, |b| {
+        out.push(b);
+        true
+    })?;
+    Ok(out)
+}
+
+/// The loop of [`a2b_base64_iter`], handing each decoded byte to `emit`;
+/// stops early (with `Ok`) when `emit` returns false.
+fn a2b_loop(
+    input: impl Iterator<Item = u8>,
+    mut emit: impl FnMut(u8) -> bool,
+) -> Result<(), B64Error> {
     let mut quad_pos: u8 = 0;
     let mut leftchar: u8 = 0;
     let mut pads: u8 = 0;
@@ -115,7 +170,7 @@ fn a2b_base64_iter(input: impl Iterator<Item = u8>, capacity: usize) -> Result<V
             if quad_pos >= 2 {
                 pads = pads.saturating_add(1);
                 if quad_pos.saturating_add(pads) >= 4 {
-                    return Ok(out);
+                    return Ok(());
                 }
             }
             continue;
@@ -124,32 +179,39 @@ fn a2b_base64_iter(input: impl Iterator<Item = u8>, capacity: usize) -> Result<V
             continue;
         };
         pads = 0;
-        match quad_pos {
+        let more = match quad_pos {
             0 => {
                 quad_pos = 1;
                 leftchar = v;
+                true
             }
             1 => {
                 quad_pos = 2;
-                out.push((leftchar << 2) | (v >> 4));
+                let more = emit((leftchar << 2) | (v >> 4));
                 leftchar = v & 0x0f;
+                more
             }
             2 => {
                 quad_pos = 3;
-                out.push((leftchar << 4) | (v >> 2));
+                let more = emit((leftchar << 4) | (v >> 2));
                 leftchar = v & 0x03;
+                more
             }
             _ => {
                 quad_pos = 0;
-                out.push((leftchar << 6) | v);
+                let more = emit((leftchar << 6) | v);
                 leftchar = 0;
+                more
             }
+        };
+        if !more {
+            return Ok(());
         }
     }
     if quad_pos == 0 {
-        Ok(out)
+        Ok(())
     } else {
-        Err(B64Error)
+        Err(B64Error::Invalid)
     }
 }
 
@@ -165,11 +227,39 @@ fn decoded_capacity(n: usize) -> usize {
 ///
 /// Canonical padded input takes a fast path through the `base64` crate; all
 /// other input goes through the re-implementation of CPython's loop.
+///
+/// # Errors
+///
+/// [`B64Error::Invalid`] where CPython raises `binascii.Error`,
+/// [`B64Error::Alloc`] when the output cannot be allocated.
 pub fn a2b_base64(input: &[u8]) -> Result<Vec<u8>, B64Error> {
-    if let Ok(decoded) = STANDARD_FAST.decode(input) {
+    if let Some(decoded) = decode_fast(&STANDARD_FAST, input)? {
         return Ok(decoded);
     }
     a2b_base64_iter(input.iter().copied(), decoded_capacity(input.len()))
+}
+
+/// `base64.b64decode(input)` when `input` is canonically padded standard
+/// base64 (what `b64encode` writes), `None` for any other input (the caller
+/// asks CPython).
+///
+/// # Errors
+///
+/// [`AllocError`] when the output cannot be allocated.
+pub fn b64decode_canonical(input: &[u8]) -> Result<Option<Vec<u8>>, AllocError> {
+    decode_fast(&STANDARD_FAST, input)
+}
+
+/// `engine`'s decoding of `input` into a fallibly allocated buffer; `None`
+/// when the engine rejects it.
+fn decode_fast(engine: &GeneralPurpose, input: &[u8]) -> Result<Option<Vec<u8>>, AllocError> {
+    let estimate = base64::decoded_len_estimate(input.len());
+    let mut out = buf::with_capacity(estimate)?;
+    out.resize(estimate, 0);
+    Ok(engine.decode_slice(input, &mut out).ok().map(|n| {
+        out.truncate(n);
+        out
+    }))
 }
 
 /// `itsdangerous.encoding.base64_decode` on a bytes input.
@@ -178,23 +268,56 @@ pub fn a2b_base64(input: &[u8]) -> Result<Vec<u8>, B64Error> {
 /// bytes included), translates `-`/`_` to `+`/`/` (`base64.urlsafe_b64decode`;
 /// `+` and `/` already present stay valid) and decodes leniently with
 /// [`a2b_base64`]. Plain unpadded URL-safe input takes a fast path.
+///
+/// # Errors
+///
+/// [`B64Error::Invalid`] where itsdangerous raises `binascii.Error`,
+/// [`B64Error::Alloc`] when the output cannot be allocated.
 pub fn itsdangerous_b64decode(input: &[u8]) -> Result<Vec<u8>, B64Error> {
-    if let Ok(decoded) = URL_SAFE_FAST.decode(input) {
+    if let Some(decoded) = decode_fast(&URL_SAFE_FAST, input)? {
         return Ok(decoded);
     }
     itsdangerous_b64decode_exact(input)
 }
 
-/// The slow, exact path of [`itsdangerous_b64decode`], valid for any input.
-fn itsdangerous_b64decode_exact(input: &[u8]) -> Result<Vec<u8>, B64Error> {
+/// The input of CPython's decoder for `itsdangerous.encoding.base64_decode`:
+/// `-`/`_` translated, `=` padding appended.
+fn itsdangerous_translated(input: &[u8]) -> impl Iterator<Item = u8> + '_ {
     let pad = (4 - input.len() % 4) % 4;
     let translated = input.iter().map(|&c| match c {
         b'-' => b'+',
         b'_' => b'/',
         other => other,
     });
-    let padded = translated.chain(core::iter::repeat_n(b'=', pad));
-    a2b_base64_iter(padded, decoded_capacity(input.len().saturating_add(pad)))
+    translated.chain(core::iter::repeat_n(b'=', pad))
+}
+
+/// The slow, exact path of [`itsdangerous_b64decode`], valid for any input.
+fn itsdangerous_b64decode_exact(input: &[u8]) -> Result<Vec<u8>, B64Error> {
+    let capacity = decoded_capacity(input.len().saturating_add(3));
+    a2b_base64_iter(itsdangerous_translated(input), capacity)
+}
+
+/// [`itsdangerous_b64decode`] for results of at most `N` bytes: the bytes in
+/// a stack buffer and their count; `None` when decoding fails or the result
+/// would be longer than `N`. Allocates nothing and stops reading once more
+/// than `N` bytes came out, however long the input.
+pub fn itsdangerous_b64decode_small<const N: usize>(input: &[u8]) -> Option<([u8; N], usize)> {
+    let mut out = [0u8; N];
+    let mut len = 0usize;
+    let mut too_long = false;
+    a2b_loop(itsdangerous_translated(input), |b| {
+        if let Some(slot) = out.get_mut(len) {
+            *slot = b;
+            len += 1;
+            true
+        } else {
+            too_long = true;
+            false
+        }
+    })
+    .ok()?;
+    (!too_long).then_some((out, len))
 }
 
 /// `itsdangerous.encoding.int_to_bytes`: the big-endian bytes of `n` with
@@ -211,7 +334,7 @@ pub fn int_to_bytes(n: u64) -> ([u8; 8], usize) {
 /// The significant bytes of an [`int_to_bytes`] result.
 #[inline]
 pub fn int_to_bytes_slice(encoded: &([u8; 8], usize)) -> &[u8] {
-    encoded.0.get(encoded.1..).unwrap_or(&[])
+    &encoded.0[encoded.1..]
 }
 
 /// `itsdangerous.encoding.bytes_to_int`: big-endian unsigned integer of at
@@ -230,7 +353,7 @@ mod tests {
 
     fn enc(input: &[u8]) -> String {
         let mut out = Vec::new();
-        urlsafe_b64encode_into(input, &mut out);
+        urlsafe_b64encode_into(input, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -242,7 +365,7 @@ mod tests {
         assert_eq!(enc(b"foo"), "Zm9v");
         assert_eq!(enc(&[0xfb, 0xff, 0xbf]), "-_-_");
         let mut out = b"prefix.".to_vec();
-        urlsafe_b64encode_into(b"\xff\xfe", &mut out);
+        urlsafe_b64encode_into(b"\xff\xfe", &mut out).unwrap();
         assert_eq!(out, b"prefix.__4");
     }
 
@@ -252,6 +375,9 @@ mod tests {
         assert_eq!(standard_b64encode(b"f"), "Zg==");
         assert_eq!(standard_b64encode(b"fo"), "Zm8=");
         assert_eq!(standard_b64encode(&[0xfb, 0xff, 0xbf]), "+/+/");
+        let mut out = b"x".to_vec();
+        standard_b64encode_into(b"fo", &mut out).unwrap();
+        assert_eq!(out, b"xZm8=");
     }
 
     /// `(input, expected output hex or None for binascii.Error)` produced by
@@ -382,6 +508,9 @@ mod tests {
                     a2b_base64_iter(input.iter().copied(), 0),
                     "{input:?}"
                 );
+                let small = itsdangerous_b64decode_small::<2>(&input).map(|(b, n)| b[..n].to_vec());
+                let full = itsdangerous_b64decode(&input).ok().filter(|v| v.len() <= 2);
+                assert_eq!(small, full, "{input:?}");
             }
         }
     }
@@ -391,8 +520,15 @@ mod tests {
         let data: Vec<u8> = (0u16..600).map(|i| (i * 37 % 256) as u8).collect();
         for n in 0..data.len() {
             let mut out = Vec::new();
-            urlsafe_b64encode_into(&data[..n], &mut out);
+            urlsafe_b64encode_into(&data[..n], &mut out).unwrap();
             assert_eq!(itsdangerous_b64decode(&out).unwrap(), &data[..n]);
+            let small = itsdangerous_b64decode_small::<20>(&out);
+            if n <= 20 {
+                let (b, len) = small.unwrap();
+                assert_eq!(&b[..len], &data[..n]);
+            } else {
+                assert!(small.is_none());
+            }
         }
     }
 
@@ -415,7 +551,23 @@ mod tests {
         assert_eq!(bytes_to_int(b""), Some(0));
     }
 
+    #[test]
+    fn small_decode_ignores_junk_without_allocating() {
+        // Junk bytes are skipped by CPython's lenient decoder, however many.
+        let mut sig = vec![b'!'; 1 << 20];
+        sig.extend_from_slice(b"Zm9v");
+        let (b, n) = itsdangerous_b64decode_small::<8>(&sig).unwrap();
+        assert_eq!(&b[..n], b"foo");
+        assert!(itsdangerous_b64decode_small::<2>(b"Zm9v").is_none());
+        assert!(itsdangerous_b64decode_small::<8>(b"Zm9vY").is_none());
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // used as `.map(hex)`
     fn hex(b: Vec<u8>) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect()
+        use core::fmt::Write as _;
+        b.iter().fold(String::new(), |mut s, x| {
+            let _ = write!(s, "{x:02x}");
+            s
+        })
     }
 }

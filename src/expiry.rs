@@ -14,8 +14,7 @@ use time::{Date, Month, OffsetDateTime};
 /// Unix time of `0001-01-01T00:00:00Z` (`datetime.min`).
 pub const MIN_UNIX_SECONDS: i64 = -62_135_596_800;
 
-/// Unix time of `9999-12-31T23:59:59Z` (the whole second of `datetime.max`).
-pub const MAX_UNIX_SECONDS: i64 = 253_402_300_799;
+pub use crate::limits::MAX_UNIX_SECONDS;
 
 const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTH_NAMES: [&str; 12] = [

@@ -5,13 +5,16 @@
 //! parameters), [`encoding`] (base64 as itsdangerous and CPython do it),
 //! [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
 //! [`expiry`] (HTTP dates), [`json`] (CPython-compatible JSON writer and
-//! parser) and [`memo`] (the bounded payload memo). The `py` module is the
-//! only place that touches Python objects.
+//! parser) and [`memo`] (the bounded payload memo), with [`buf`] (fallible
+//! growth of input-sized buffers) and [`limits`] (limits shared by all of
+//! them). The `py` module is the only place that touches Python objects.
 
+pub mod buf;
 pub mod compress;
 pub mod encoding;
 pub mod expiry;
 pub mod json;
+pub mod limits;
 pub mod memo;
 pub mod signing;
 

@@ -12,11 +12,15 @@
 //! chosen from outside). Its memory is bounded by a byte budget: an entry
 //! that would take the total over it is not stored, and entries larger than
 //! [`MAX_ENTRY`] never are. Each slot has its own lock; a poisoned or
-//! contended slot is treated as a miss.
+//! contended slot is treated as a miss, and so is a failed allocation (an
+//! entry that cannot be stored is not, a hit that cannot be copied out is a
+//! miss).
 
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+use crate::buf;
 
 /// Largest key or value kept.
 pub const MAX_ENTRY: usize = 64 * 1024;
@@ -33,6 +37,13 @@ pub struct Memo {
     enabled: AtomicBool,
     budget: usize,
     used: AtomicUsize,
+}
+
+/// A copy of `bytes`, or None when it cannot be allocated.
+fn boxed(bytes: &[u8]) -> Option<Box<[u8]>> {
+    let mut v = buf::with_capacity(bytes.len()).ok()?;
+    v.extend_from_slice(bytes);
+    Some(v.into_boxed_slice())
 }
 
 /// A fast seeded hash, eight bytes at a time. Only slot choice depends on
@@ -93,10 +104,7 @@ impl Memo {
             return false;
         };
         match guard.as_ref() {
-            Some((k, v)) if **k == *key => {
-                out.extend_from_slice(v);
-                true
-            }
+            Some((k, v)) if **k == *key => buf::extend(out, v).is_ok(),
             _ => false,
         }
     }
@@ -120,7 +128,11 @@ impl Memo {
                 self.used.fetch_sub(grow, Ordering::Relaxed);
                 return;
             }
-            *guard = Some((key.into(), value.into()));
+            let (Some(key), Some(value)) = (boxed(key), boxed(value)) else {
+                self.used.fetch_sub(grow, Ordering::Relaxed);
+                return;
+            };
+            *guard = Some((key, value));
             self.used
                 .fetch_sub(old.saturating_sub(new), Ordering::Relaxed);
         }
@@ -136,7 +148,7 @@ impl Memo {
 
     /// Forgets every entry (the memo stays on or off as it was).
     pub fn clear(&self) {
-        for slot in self.slots.iter() {
+        for slot in &*self.slots {
             // A poisoned slot still holds a whole entry (or none): take it.
             let mut guard = slot
                 .lock()

@@ -19,8 +19,10 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use zeroize::Zeroize;
 
+use crate::buf::{self, AllocError};
 use crate::encoding::{
-    bytes_to_int, int_to_bytes, int_to_bytes_slice, itsdangerous_b64decode, urlsafe_b64encode_into,
+    bytes_to_int, int_to_bytes, int_to_bytes_slice, itsdangerous_b64decode_small,
+    urlsafe_b64encode_into,
 };
 
 /// Flask's session salt.
@@ -31,8 +33,11 @@ pub const SEP: u8 = b'.';
 
 type HmacSha1 = Hmac<Sha1>;
 
+/// Bytes of an HMAC-SHA1 signature.
+const SIG_LEN: usize = 20;
+
 /// The signing keys of one Flask app: one precomputed, keyed HMAC-SHA1 state
-/// per secret key, in itsdangerous order (oldest first, current last).
+/// per secret key of itsdangerous's list (oldest first, current last).
 ///
 /// Only the keyed HMAC states are kept (the derived key bytes are wiped right
 /// after use). Those states hold the SHA-1 midstates of `derived ^ ipad` and
@@ -40,16 +45,20 @@ type HmacSha1 = Hmac<Sha1>;
 /// only when the `zeroize` features of `sha1` (which clears the SHA-1 cores)
 /// and `hmac` (which clears the block buffers) are enabled in Cargo.toml;
 /// without them, the `hmac`/`sha1` types offer no way to clear them.
+///
+/// Never empty: the signing key is a field of its own.
 #[derive(Clone)]
 pub struct Keys {
-    /// Oldest first; the last one signs.
-    macs: Vec<HmacSha1>,
+    /// The current key: it signs, and is tried first when verifying.
+    current: HmacSha1,
+    /// The older keys, oldest first.
+    older: Vec<HmacSha1>,
 }
 
 impl fmt::Debug for Keys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Keys")
-            .field("count", &self.macs.len())
+            .field("count", &self.len())
             .finish_non_exhaustive()
     }
 }
@@ -123,56 +132,66 @@ impl Keys {
     /// Builds the keys from itsdangerous' `secret_keys` list: oldest first,
     /// current key LAST. Returns `None` for an empty list.
     pub fn new(secret_keys: &[&[u8]]) -> Option<Keys> {
-        if secret_keys.is_empty() {
-            return None;
-        }
-        let macs = secret_keys
-            .iter()
-            .map(|secret| keyed_mac(secret))
-            .collect::<Option<Vec<_>>>()?;
-        Some(Keys { macs })
+        let (current, older) = secret_keys.split_last()?;
+        Some(Keys {
+            current: keyed_mac(current)?,
+            older: older
+                .iter()
+                .map(|secret| keyed_mac(secret))
+                .collect::<Option<Vec<_>>>()?,
+        })
     }
 
-    /// Number of keys.
+    /// Number of keys (at least one).
+    #[allow(clippy::len_without_is_empty)] // never empty by construction
     pub fn len(&self) -> usize {
-        self.macs.len()
+        self.older.len() + 1
     }
 
-    /// Always `false`: a `Keys` holds at least one key.
-    pub fn is_empty(&self) -> bool {
-        self.macs.is_empty()
+    /// The keys newest first, the order `verify_signature` tries them in.
+    fn newest_first(&self) -> impl Iterator<Item = &HmacSha1> {
+        core::iter::once(&self.current).chain(self.older.iter().rev())
     }
 
     /// `TimestampSigner.sign`: appends `payload "." b64(ts) "." b64(sig)` to
     /// `out`, signed with the current (last) key.
-    pub fn sign_into(&self, payload: &[u8], timestamp: u64, out: &mut Vec<u8>) {
+    ///
+    /// # Errors
+    ///
+    /// [`AllocError`] when `out` cannot grow.
+    pub fn sign_into(
+        &self,
+        payload: &[u8],
+        timestamp: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<(), AllocError> {
         let start = out.len();
-        out.reserve(payload.len() + 1 + 11 + 1 + 27);
+        // Timestamp: at most 8 bytes, 11 in base64; signature: 27.
+        buf::reserve(out, payload.len() + 1 + 11 + 1 + 27)?;
         out.extend_from_slice(payload);
         out.push(SEP);
         let ts = int_to_bytes(timestamp);
-        urlsafe_b64encode_into(int_to_bytes_slice(&ts), out);
-        let Some(current) = self.macs.last() else {
-            // Unreachable: `Keys::new` rejects an empty list.
-            return;
-        };
-        let mut mac = current.clone();
-        mac.update(out.get(start..).unwrap_or_default());
+        urlsafe_b64encode_into(int_to_bytes_slice(&ts), out)?;
+        let mut mac = self.current.clone();
+        mac.update(&out[start..]);
         let tag = mac.finalize().into_bytes();
         out.push(SEP);
-        urlsafe_b64encode_into(&tag, out);
+        urlsafe_b64encode_into(&tag, out)
     }
 
     /// `Signer.verify_signature`: decodes `sig` leniently and compares it in
     /// constant time with the HMAC of `value` under each key, newest first.
+    /// A `sig` that decodes to anything but 20 bytes matches no key; it is
+    /// decoded without allocating, however long it is.
     pub fn verify_signature(&self, value: &[u8], sig: &[u8]) -> bool {
-        let Ok(sig) = itsdangerous_b64decode(sig) else {
+        let Some((sig, len)) = itsdangerous_b64decode_small::<SIG_LEN>(sig) else {
             return false;
         };
-        self.macs.iter().rev().any(|keyed| {
+        let sig = &sig[..len];
+        self.newest_first().any(|keyed| {
             let mut mac = keyed.clone();
             mac.update(value);
-            mac.verify_slice(&sig).is_ok()
+            mac.verify_slice(sig).is_ok()
         })
     }
 
@@ -243,11 +262,10 @@ fn rsplit_sep(s: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// `bytes_to_int(base64_decode(ts))`, `None` where stock's `except Exception`
-/// swallows the error.
+/// swallows the error (more than 8 bytes is `struct.error` there).
 fn decode_timestamp(ts: &[u8]) -> Option<u64> {
-    itsdangerous_b64decode(ts)
-        .ok()
-        .and_then(|raw| bytes_to_int(&raw))
+    let (raw, len) = itsdangerous_b64decode_small::<8>(ts)?;
+    bytes_to_int(&raw[..len])
 }
 
 #[cfg(test)]
@@ -736,7 +754,7 @@ mod tests {
         let k = keys();
         for (payload, ts, expected) in SIGN_VECTORS {
             let mut out = b"x".to_vec();
-            k.sign_into(payload, *ts, &mut out);
+            k.sign_into(payload, *ts, &mut out).unwrap();
             assert_eq!(&out[1..], *expected);
             // Whatever was signed verifies and round-trips.
             let got = k.unsign(expected, None, 0).unwrap();
@@ -763,7 +781,7 @@ mod tests {
         let rotated = keys();
         let new_only = Keys::new(&[CUR]).unwrap();
         let mut by_old = Vec::new();
-        old_only.sign_into(b"payload", TS, &mut by_old);
+        old_only.sign_into(b"payload", TS, &mut by_old).unwrap();
         // A cookie signed by a fallback key still verifies...
         assert!(rotated.unsign(&by_old, Some(10), TS as i64).is_ok());
         // ...but not once the fallback is dropped.
@@ -773,14 +791,14 @@ mod tests {
         ));
         // Signing always uses the current (last) key.
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        rotated.sign_into(b"payload", TS, &mut a);
-        new_only.sign_into(b"payload", TS, &mut b);
+        rotated.sign_into(b"payload", TS, &mut a).unwrap();
+        new_only.sign_into(b"payload", TS, &mut b).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, by_old);
         // Order matters: [CUR, OLD] signs with OLD.
         let reversed = Keys::new(&[CUR, OLD]).unwrap();
         let mut c = Vec::new();
-        reversed.sign_into(b"payload", TS, &mut c);
+        reversed.sign_into(b"payload", TS, &mut c).unwrap();
         assert_eq!(c, by_old);
     }
 
@@ -788,7 +806,7 @@ mod tests {
     fn signature_tampering_is_rejected() {
         let k = keys();
         let mut signed = Vec::new();
-        k.sign_into(b"eyJhIjoxfQ", TS, &mut signed);
+        k.sign_into(b"eyJhIjoxfQ", TS, &mut signed).unwrap();
         for i in 0..signed.len() {
             let mut t = signed.clone();
             t[i] ^= 0x01;

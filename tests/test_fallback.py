@@ -464,3 +464,43 @@ def test_native_flag_reflects_state() -> None:
     assert FastSessionInterface.uses_native(stock) is False
     fast = make_app("fast")
     assert FastSessionInterface.uses_native(fast) is NATIVE_READY
+
+
+# --------------------------------------------------------------------------------------
+# Keys that are str subclasses with their own ordering
+
+
+class _ReversedStr(str):
+    """A str whose ``<`` is reversed: ``sort_keys`` orders it by that ``<`` in stock."""
+
+    def __lt__(self, other: object) -> bool:
+        return str.__gt__(self, other)  # type: ignore[operator]
+
+    def __gt__(self, other: object) -> bool:
+        return str.__lt__(self, other)  # type: ignore[operator]
+
+    __hash__ = str.__hash__
+
+
+@pytest.mark.parametrize("sort_keys", [True, False])
+def test_str_subclass_keys_keep_their_own_order(sort_keys: bool) -> None:
+    """json.dumps sorts the item tuples with Python's ``<``: a str subclass with its own
+    ordering is left to stock code (and encoded natively when nothing is sorted)."""
+    r = _ReversedStr
+
+    def setup(app: Flask) -> None:
+        app.json.sort_keys = sort_keys  # type: ignore[attr-defined]
+
+    pair = make_pair(setup=setup)
+    assert_native(pair.fast)
+    values: list[t.Any] = [
+        {r("a"): 1, r("c"): 2, r("b"): {r("y"): 1, r("x"): 2, r("z"): 3}},
+        {"a": 1, r("c"): 2, "b": 3},
+        {"k": [{r("q"): 1, r("p"): 2}]},
+    ]
+    compare_everything(pair, values)
+    with frozen():
+        cookie = dumps_outcome(pair.fast, values[0]).value
+        loaded = loads_outcome(pair.stock, cookie).value
+    # Stock's order really is the reversed one (the test would pass vacuously otherwise).
+    assert list(loaded) == (["c", "b", "a"] if sort_keys else ["a", "c", "b"])

@@ -96,9 +96,9 @@ fn dump(v: &V, out: &mut Vec<u8>) {
                 V::Null => out.extend_from_slice(b"null"),
                 V::Bool(true) => out.extend_from_slice(b"true"),
                 V::Bool(false) => out.extend_from_slice(b"false"),
-                V::Int(i) => write_i64(*i, out),
+                V::Int(i) => write_i64(*i, out).expect("memory"),
                 V::Big(d) => out.extend_from_slice(d.as_bytes()),
-                V::Float(f) => write_float(*f, out),
+                V::Float(f) => write_float(*f, out).expect("memory"),
                 V::Str(s) => write_str_ucs4(s, true, out).expect("ensure_ascii never fails"),
                 V::Arr(items) => {
                     out.push(b'[');
@@ -322,6 +322,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(ParseError::TooDeep) => assert!(max_depth != usize::MAX),
         Err(ParseError::Builder(e)) => panic!("builder never refuses here: {e:?}"),
+        Err(ParseError::Alloc(e)) => panic!("fuzz inputs are small: {e}"),
     }
 
     // Injected builder failures propagate as such and nothing else changes.

@@ -19,7 +19,7 @@ pub mod write;
 pub use parse::{parse, Builder, JsonStr, ParseError};
 pub use write::{
     write_float, write_i64, write_str_latin1, write_str_ucs2, write_str_ucs4, write_str_utf8,
-    write_u64, LoneSurrogate,
+    write_u64, AllocError, StrError,
 };
 
 /// Word-at-a-time byte classification shared by the writer and the parser.

@@ -21,7 +21,11 @@
 //! * nothing but whitespace after the value.
 //!
 //! Nesting is handled with an explicit stack (no recursion); more than
-//! `max_depth` open arrays/objects gives [`ParseError::TooDeep`].
+//! `max_depth` open arrays/objects gives [`ParseError::TooDeep`]. The
+//! scratch buffers for escaped strings grow fallibly: an allocation failure is
+//! [`ParseError::Alloc`], never an abort.
+
+use crate::buf::{reserve, reserve_str, AllocError};
 
 /// A decoded JSON string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +87,8 @@ pub enum ParseError<E> {
     TooDeep,
     /// The builder refused a value.
     Builder(E),
+    /// A scratch buffer could not grow.
+    Alloc(AllocError),
 }
 
 impl<E: core::fmt::Display> core::fmt::Display for ParseError<E> {
@@ -91,6 +97,7 @@ impl<E: core::fmt::Display> core::fmt::Display for ParseError<E> {
             ParseError::Syntax { position } => write!(f, "JSON syntax error at byte {position}"),
             ParseError::TooDeep => f.write_str("JSON nested too deeply"),
             ParseError::Builder(e) => write!(f, "{e}"),
+            ParseError::Alloc(e) => write!(f, "{e}"),
         }
     }
 }
@@ -110,6 +117,35 @@ enum KeyLoc {
 enum Frame<A, O> {
     Array(A),
     Object(O, KeyLoc),
+}
+
+/// Why a string literal (or key) was not scanned.
+enum ScanError {
+    /// Not accepted here, at this byte offset.
+    Syntax(usize),
+    /// A scratch buffer could not grow.
+    Alloc,
+}
+
+impl From<usize> for ScanError {
+    fn from(position: usize) -> Self {
+        ScanError::Syntax(position)
+    }
+}
+
+impl From<AllocError> for ScanError {
+    fn from(_: AllocError) -> Self {
+        ScanError::Alloc
+    }
+}
+
+impl<E> From<ScanError> for ParseError<E> {
+    fn from(e: ScanError) -> Self {
+        match e {
+            ScanError::Syntax(position) => ParseError::Syntax { position },
+            ScanError::Alloc => ParseError::Alloc(AllocError),
+        }
+    }
 }
 
 /// Result of scanning one string literal.
@@ -204,47 +240,57 @@ fn escape(bytes: &[u8], i: usize) -> Result<(u32, usize), usize> {
 /// Scans the string literal whose contents start at `start` (just after the
 /// opening quote). Escaped strings are appended to `s_out` (or, when they
 /// hold a lone surrogate, to `cp_out`). Returns what was decoded and the
-/// index after the closing quote.
+/// index after the closing quote. On error the buffers are as they were.
 fn scan_string(
     input: &str,
     start: usize,
     s_out: &mut String,
     cp_out: &mut Vec<u32>,
-) -> Result<(Decoded, usize), usize> {
+) -> Result<(Decoded, usize), ScanError> {
     let bytes = input.as_bytes();
-    let mut i = super::swar::find(bytes, start, false);
+    let i = super::swar::find(bytes, start, false);
     match bytes.get(i) {
         Some(b'"') => return Ok((Decoded::Input(start, i), i + 1)),
         Some(b'\\') => {}
-        _ => return Err(i), // control character or end of input
+        _ => return Err(ScanError::Syntax(i)), // control character or end of input
     }
     let base = s_out.len();
-    s_out.push_str(input.get(start..i).ok_or(i)?);
+    let r = scan_escaped(input, start, i, s_out, cp_out);
+    if r.is_err() {
+        s_out.truncate(base);
+    }
+    r
+}
+
+/// [`scan_string`] from the first backslash, at `i`: every run between
+/// escapes is copied with room for the char of the escape that ends it.
+fn scan_escaped(
+    input: &str,
+    start: usize,
+    mut i: usize,
+    s_out: &mut String,
+    cp_out: &mut Vec<u32>,
+) -> Result<(Decoded, usize), ScanError> {
+    let bytes = input.as_bytes();
+    let base = s_out.len();
+    // `find` stops only at ASCII bytes, so every run ends on a char boundary.
+    reserve_str(s_out, i - start + 4)?;
+    s_out.push_str(&input[start..i]);
     loop {
         // bytes[i] == b'\\'
-        let (c, next) = match escape(bytes, i) {
-            Ok(x) => x,
-            Err(e) => {
-                s_out.truncate(base);
-                return Err(e);
-            }
+        let (c, next) = escape(bytes, i)?;
+        let Some(ch) = char::from_u32(c) else {
+            s_out.truncate(base);
+            return scan_string_cps(input, start, cp_out);
         };
-        match char::from_u32(c) {
-            Some(ch) => s_out.push(ch),
-            None => {
-                s_out.truncate(base);
-                return scan_string_cps(input, start, cp_out);
-            }
-        }
+        s_out.push(ch);
         let j = super::swar::find(bytes, next, false);
-        s_out.push_str(input.get(next..j).unwrap_or_default());
+        reserve_str(s_out, j - next + 4)?;
+        s_out.push_str(&input[next..j]);
         match bytes.get(j) {
             Some(b'"') => return Ok((Decoded::Utf8(base), j + 1)),
             Some(b'\\') => i = j,
-            _ => {
-                s_out.truncate(base);
-                return Err(j);
-            }
+            _ => return Err(ScanError::Syntax(j)),
         }
     }
 }
@@ -255,35 +301,36 @@ fn scan_string_cps(
     input: &str,
     start: usize,
     cp_out: &mut Vec<u32>,
-) -> Result<(Decoded, usize), usize> {
+) -> Result<(Decoded, usize), ScanError> {
+    let base = cp_out.len();
+    let r = scan_cps(input, start, cp_out);
+    if r.is_err() {
+        cp_out.truncate(base);
+    }
+    r
+}
+
+fn scan_cps(
+    input: &str,
+    start: usize,
+    cp_out: &mut Vec<u32>,
+) -> Result<(Decoded, usize), ScanError> {
     let bytes = input.as_bytes();
     let base = cp_out.len();
     let mut i = start;
     loop {
         let j = super::swar::find(bytes, i, false);
-        cp_out.extend(
-            input
-                .get(i..j)
-                .unwrap_or_default()
-                .chars()
-                .map(|c| c as u32),
-        );
+        // At most one code point per byte of the run, plus the escape's.
+        reserve(cp_out, j - i + 1)?;
+        cp_out.extend(input[i..j].chars().map(u32::from));
         match bytes.get(j) {
             Some(b'"') => return Ok((Decoded::Cps(base), j + 1)),
-            Some(b'\\') => match escape(bytes, j) {
-                Ok((c, next)) => {
-                    cp_out.push(c);
-                    i = next;
-                }
-                Err(e) => {
-                    cp_out.truncate(base);
-                    return Err(e);
-                }
-            },
-            _ => {
-                cp_out.truncate(base);
-                return Err(j);
+            Some(b'\\') => {
+                let (c, next) = escape(bytes, j)?;
+                cp_out.push(c);
+                i = next;
             }
+            _ => return Err(ScanError::Syntax(j)),
         }
     }
 }
@@ -300,7 +347,7 @@ enum Number<'a> {
 #[inline]
 fn scan_number(input: &str, start: usize) -> Result<(Number<'_>, usize), usize> {
     let bytes = input.as_bytes();
-    let digit_at = |k: usize| bytes.get(k).is_some_and(|b| b.is_ascii_digit());
+    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
     let mut i = start;
     let neg = bytes.get(i) == Some(&b'-');
     if neg {
@@ -355,15 +402,14 @@ fn scan_number(input: &str, start: usize) -> Result<(Number<'_>, usize), usize> 
     let mut mag: u64 = 0;
     let mut overflow = false;
     for &d in digits {
-        match mag
+        if let Some(m) = mag
             .checked_mul(10)
-            .and_then(|m| m.checked_add((d - b'0') as u64))
+            .and_then(|m| m.checked_add(u64::from(d - b'0')))
         {
-            Some(m) => mag = m,
-            None => {
-                overflow = true;
-                break;
-            }
+            mag = m;
+        } else {
+            overflow = true;
+            break;
         }
     }
     if !overflow {
@@ -400,13 +446,14 @@ pub fn parse<B: Builder>(
         keys_cps: Vec::new(),
     };
     let mut stack: Vec<Frame<B::Array, B::Object>> = Vec::new();
+    let alloc = |_: AllocError| ParseError::Alloc(AllocError);
     let mut pos = skip_ws(bytes, 0);
 
     // Scans the key at `pos` (must be a string), then `:` and whitespace.
     // Returns where the key lives and the position of the value.
-    let scan_key = |sc: &mut Scratch, pos: usize| -> Result<(KeyLoc, usize), usize> {
+    let scan_key = |sc: &mut Scratch, pos: usize| -> Result<(KeyLoc, usize), ScanError> {
         if bytes.get(pos) != Some(&b'"') {
-            return Err(pos);
+            return Err(ScanError::Syntax(pos));
         }
         let (d, after) = scan_string(input, pos + 1, &mut sc.keys_utf8, &mut sc.keys_cps)?;
         let loc = match d {
@@ -416,7 +463,7 @@ pub fn parse<B: Builder>(
         };
         let p = skip_ws(bytes, after);
         if bytes.get(p) != Some(&b':') {
-            return Err(p);
+            return Err(ScanError::Syntax(p));
         }
         Ok((loc, skip_ws(bytes, p + 1)))
     };
@@ -427,12 +474,11 @@ pub fn parse<B: Builder>(
             Some(b'"') => {
                 sc.s.clear();
                 sc.cps.clear();
-                let (d, after) =
-                    scan_string(input, pos + 1, &mut sc.s, &mut sc.cps).map_err(syntax)?;
+                let (d, after) = scan_string(input, pos + 1, &mut sc.s, &mut sc.cps)?;
                 let js = match d {
-                    Decoded::Input(a, b) => JsonStr::Str(input.get(a..b).ok_or(syntax(pos))?),
-                    Decoded::Utf8(a) => JsonStr::Str(sc.s.get(a..).unwrap_or_default()),
-                    Decoded::Cps(a) => JsonStr::CodePoints(sc.cps.get(a..).unwrap_or_default()),
+                    Decoded::Input(a, b) => JsonStr::Str(&input[a..b]),
+                    Decoded::Utf8(a) => JsonStr::Str(&sc.s[a..]),
+                    Decoded::Cps(a) => JsonStr::CodePoints(&sc.cps[a..]),
                 };
                 pos = after;
                 builder.string(js).map_err(ParseError::Builder)?
@@ -447,6 +493,7 @@ pub fn parse<B: Builder>(
                     pos += 1;
                     builder.end_array(a).map_err(ParseError::Builder)?
                 } else {
+                    reserve(&mut stack, 1).map_err(alloc)?;
                     stack.push(Frame::Array(a));
                     continue 'value;
                 }
@@ -461,8 +508,9 @@ pub fn parse<B: Builder>(
                     pos += 1;
                     builder.end_object(o).map_err(ParseError::Builder)?
                 } else {
-                    let (key, p) = scan_key(&mut sc, pos).map_err(syntax)?;
+                    let (key, p) = scan_key(&mut sc, pos)?;
                     pos = p;
+                    reserve(&mut stack, 1).map_err(alloc)?;
                     stack.push(Frame::Object(o, key));
                     continue 'value;
                 }
@@ -527,7 +575,7 @@ pub fn parse<B: Builder>(
                         Some(b']') => {
                             pos += 1;
                             let Some(Frame::Array(a)) = stack.pop() else {
-                                return Err(syntax(pos)); // unreachable
+                                unreachable!("the innermost frame is this array");
                             };
                             value = builder.end_array(a).map_err(ParseError::Builder)?;
                         }
@@ -536,24 +584,19 @@ pub fn parse<B: Builder>(
                 }
                 Frame::Object(o, key) => {
                     let r = match *key {
-                        KeyLoc::Input(a, b) => builder.object_insert(
-                            o,
-                            JsonStr::Str(input.get(a..b).unwrap_or_default()),
-                            value,
-                        ),
+                        KeyLoc::Input(a, b) => {
+                            builder.object_insert(o, JsonStr::Str(&input[a..b]), value)
+                        }
                         KeyLoc::Utf8(a) => {
-                            let r = builder.object_insert(
-                                o,
-                                JsonStr::Str(sc.keys_utf8.get(a..).unwrap_or_default()),
-                                value,
-                            );
+                            let r =
+                                builder.object_insert(o, JsonStr::Str(&sc.keys_utf8[a..]), value);
                             sc.keys_utf8.truncate(a);
                             r
                         }
                         KeyLoc::Cps(a) => {
                             let r = builder.object_insert(
                                 o,
-                                JsonStr::CodePoints(sc.keys_cps.get(a..).unwrap_or_default()),
+                                JsonStr::CodePoints(&sc.keys_cps[a..]),
                                 value,
                             );
                             sc.keys_cps.truncate(a);
@@ -564,8 +607,7 @@ pub fn parse<B: Builder>(
                     pos = skip_ws(bytes, pos);
                     match bytes.get(pos) {
                         Some(b',') => {
-                            let (k, p) =
-                                scan_key(&mut sc, skip_ws(bytes, pos + 1)).map_err(syntax)?;
+                            let (k, p) = scan_key(&mut sc, skip_ws(bytes, pos + 1))?;
                             *key = k;
                             pos = p;
                             continue 'value;
@@ -573,7 +615,7 @@ pub fn parse<B: Builder>(
                         Some(b'}') => {
                             pos += 1;
                             let Some(Frame::Object(o, _)) = stack.pop() else {
-                                return Err(syntax(pos)); // unreachable
+                                unreachable!("the innermost frame is this object");
                             };
                             value = builder.end_object(o).map_err(ParseError::Builder)?;
                         }
@@ -587,6 +629,8 @@ pub fn parse<B: Builder>(
 
 #[cfg(test)]
 pub(crate) mod tests {
+    #![allow(clippy::ignored_unit_patterns)] // builders of `()` values
+
     use super::*;
 
     /// A Python-like value for tests. Strings are kept as code points so lone
@@ -680,9 +724,9 @@ pub(crate) mod tests {
             V::Null => out.extend_from_slice(b"null"),
             V::Bool(true) => out.extend_from_slice(b"true"),
             V::Bool(false) => out.extend_from_slice(b"false"),
-            V::Int(i) => write_i64(*i, out),
+            V::Int(i) => write_i64(*i, out).unwrap(),
             V::Big(d) => out.extend_from_slice(d.as_bytes()),
-            V::Float(f) => write_float(*f, out),
+            V::Float(f) => write_float(*f, out).unwrap(),
             V::Str(s) => write_str_ucs4(s, true, out).unwrap(),
             V::Arr(a) => {
                 out.push(b'[');

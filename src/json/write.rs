@@ -2,7 +2,8 @@
 //! `json.dumps(x, separators=(",", ":"), ensure_ascii=...)` for scalars.
 //!
 //! Every function appends to a caller-provided `Vec<u8>` and allocates only
-//! when that vector has to grow.
+//! when that vector has to grow, fallibly: an allocation failure is an
+//! [`AllocError`] (never an abort), and `out` is then left as it was.
 //!
 //! String escaping follows `Modules/_json.c`:
 //! * `ensure_ascii=True` (`ascii_escape_unicode`): `"` → `\"`, `\` → `\\`,
@@ -13,25 +14,47 @@
 //!   0x20 are escaped (short forms, else `\u00XX`); everything else is raw
 //!   UTF-8 (0x7F too). A surrogate code point cannot be UTF-8 encoded (Python
 //!   raises `UnicodeEncodeError` when the session encodes the result), so the
-//!   writers return [`LoneSurrogate`].
+//!   writers return [`StrError::LoneSurrogate`].
 
 use core::fmt;
 use core::fmt::Write as _;
 
-/// A string holding a surrogate code point (U+D800..=U+DFFF; also any value
-/// above U+10FFFF) was written with `ensure_ascii=False`: Python's result
-/// would not be encodable as UTF-8. The output vector is left as it was
+use crate::buf::reserve;
+pub use crate::buf::AllocError;
+
+/// Why a wide string was not written. The output vector is left as it was
 /// before the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoneSurrogate;
+pub enum StrError {
+    /// The string holds a surrogate code point (U+D800..=U+DFFF; also any
+    /// value above U+10FFFF) and was written with `ensure_ascii=False`:
+    /// Python's result would not be encodable as UTF-8.
+    LoneSurrogate,
+    /// The output could not grow.
+    Alloc(AllocError),
+}
 
-impl fmt::Display for LoneSurrogate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("surrogates not allowed")
+impl From<AllocError> for StrError {
+    fn from(e: AllocError) -> Self {
+        StrError::Alloc(e)
     }
 }
 
-impl std::error::Error for LoneSurrogate {}
+impl fmt::Display for StrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StrError::LoneSurrogate => f.write_str("surrogates not allowed"),
+            StrError::Alloc(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StrError {}
+
+/// Most bytes [`write_float`] appends (`-` + 17 digits + `.` + `e-308` is 24).
+const FLOAT_MAX_LEN: usize = 32;
+/// Most bytes one escaped code point takes: two `\uXXXX` escapes.
+const ESCAPE_MAX_LEN: usize = 12;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
@@ -48,8 +71,20 @@ const DEC2: &[u8; 200] = b"\
 // ---------------------------------------------------------------------------
 
 /// Appends the decimal digits of `v` (same as Python `str(int)`).
+///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow.
 #[inline]
-pub fn write_u64(mut v: u64, out: &mut Vec<u8>) {
+pub fn write_u64(v: u64, out: &mut Vec<u8>) -> Result<(), AllocError> {
+    reserve(out, 20)?;
+    push_u64(v, out);
+    Ok(())
+}
+
+/// [`write_u64`] into reserved space.
+#[inline]
+fn push_u64(mut v: u64, out: &mut Vec<u8>) {
     let mut buf = [0u8; 20];
     let mut pos = buf.len();
     while v >= 100 {
@@ -73,12 +108,18 @@ pub fn write_u64(mut v: u64, out: &mut Vec<u8>) {
 
 /// Appends `v` in decimal, with a leading `-` when negative (Python
 /// `str(int)`; `i64::MIN` included).
+///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow.
 #[inline]
-pub fn write_i64(v: i64, out: &mut Vec<u8>) {
+pub fn write_i64(v: i64, out: &mut Vec<u8>) -> Result<(), AllocError> {
+    reserve(out, 21)?;
     if v < 0 {
         out.push(b'-');
     }
-    write_u64(v.unsigned_abs(), out);
+    push_u64(v.unsigned_abs(), out);
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -110,48 +151,52 @@ impl fmt::Write for StackBuf {
 /// `-4 < decpt <= 16`, and in scientific notation (`1e+16`, `1.5e-07`,
 /// exponent at least two digits) otherwise. Fixed notation always shows a
 /// fractional part (`123.0`).
-pub fn write_float(v: f64, out: &mut Vec<u8>) {
+///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow.
+///
+/// # Panics
+///
+/// Never: `{:e}` of an f64 takes at most 24 bytes of the 40-byte buffer.
+pub fn write_float(v: f64, out: &mut Vec<u8>) -> Result<(), AllocError> {
+    reserve(out, FLOAT_MAX_LEN)?;
     if v.is_nan() {
         out.extend_from_slice(b"NaN");
-        return;
+        return Ok(());
     }
     if v.is_infinite() {
         out.extend_from_slice(if v > 0.0 { b"Infinity" } else { b"-Infinity" });
-        return;
+        return Ok(());
     }
     let mut sb = StackBuf {
         buf: [0; 40],
         len: 0,
     };
-    if write!(sb, "{:e}", v.abs()).is_err() {
-        // Unreachable: `{:e}` of an f64 is at most 24 bytes. Stay panic-free.
-        let s = format!("{:e}", v.abs());
-        layout_float(v.is_sign_negative(), v.abs().to_bits(), s.as_bytes(), out);
-        return;
-    }
+    write!(sb, "{:e}", v.abs()).expect("`{:e}` of an f64 fits in 40 bytes");
     let len = sb.len;
     layout_float(v.is_sign_negative(), v.abs().to_bits(), &sb.buf[..len], out);
+    Ok(())
 }
 
 /// Re-lays Rust's shortest `{:e}` output (`D[.DDDD]e[-]X`) the way
 /// CPython's `format_float_short` does in `'r'` mode.
 fn layout_float(negative: bool, abs_bits: u64, s: &[u8], out: &mut Vec<u8>) {
-    let epos = s.iter().position(|&b| b == b'e').unwrap_or(s.len());
+    let epos = s
+        .iter()
+        .position(|&b| b == b'e')
+        .expect("`{:e}` output has an exponent");
     let (mant, exp_part) = s.split_at(epos);
     let mut digits = [0u8; 40];
     let mut nd = 0usize;
+    // At most 17 significant digits: the 40-byte array holds them.
     for &b in mant {
         if b.is_ascii_digit() {
-            if let Some(slot) = digits.get_mut(nd) {
-                *slot = b;
-                nd += 1;
-            }
+            digits[nd] = b;
+            nd += 1;
         }
     }
-    if nd == 0 {
-        digits[0] = b'0';
-        nd = 1;
-    }
+    assert!(nd > 0, "`{{:e}}` output has a digit");
     let mut exp: i32 = 0;
     let mut exp_neg = false;
     for &b in exp_part.iter().skip(1) {
@@ -183,7 +228,7 @@ fn layout_float(negative: bool, abs_bits: u64, s: &[u8], out: &mut Vec<u8>) {
         if e < 10 {
             out.push(b'0');
         }
-        write_u64(e as u64, out);
+        push_u64(u64::from(e), out);
     } else if decpt <= 0 {
         out.extend_from_slice(b"0.");
         for _ in 0..(-decpt) {
@@ -225,6 +270,7 @@ fn mul_pow5(x: u128, k: i32) -> Option<u128> {
 /// = D × 10^(exp − nd + 1). The double is x = m_odd × 2^(e+t). A tie means
 /// x = (2D ∓ 1) × 5^(q+1) × 2^q with q = exp − nd, i.e. e + t = q and
 /// m_odd × 5^max(0, −q−1) = (2D ∓ 1) × 5^max(0, q+1).
+#[allow(clippy::many_single_char_names)] // the names of the math above
 fn fix_tie(abs_bits: u64, digits: &mut [u8; 40], nd: &mut usize, exp: &mut i32) {
     let n = *nd;
     if n == 0 || n > 17 {
@@ -276,12 +322,10 @@ fn fix_tie(abs_bits: u64, digits: &mut [u8; 40], nd: &mut usize, exp: &mut i32) 
     if len == 0 {
         return;
     }
-    let new_exp = if len > n {
-        *exp + 1
-    } else if len < n {
-        *exp - 1
-    } else {
-        *exp
+    let new_exp = match len.cmp(&n) {
+        core::cmp::Ordering::Greater => *exp + 1,
+        core::cmp::Ordering::Less => *exp - 1,
+        core::cmp::Ordering::Equal => *exp,
     };
     // The even neighbour must still round-trip: it may not, at a power of
     // two, whose lower rounding interval is half as wide (CPython then keeps
@@ -363,17 +407,34 @@ fn push_non_ascii_escape(out: &mut Vec<u8>, c: u32) {
 }
 
 /// Writes `s` (valid UTF-8) as a JSON string literal, quotes included.
-pub fn write_str_utf8(s: &str, ensure_ascii: bool, out: &mut Vec<u8>) {
+///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow (`out` is then left as it was).
+pub fn write_str_utf8(s: &str, ensure_ascii: bool, out: &mut Vec<u8>) -> Result<(), AllocError> {
+    let original_len = out.len();
+    let r = utf8_body(s, ensure_ascii, out);
+    if r.is_err() {
+        out.truncate(original_len);
+    }
+    r
+}
+
+// Room is kept for every byte still to copy plus the closing quote: runs and
+// the quote never grow `out`; each escape makes room for itself and the rest.
+#[allow(clippy::many_single_char_names)] // bytes, char, width: as in UTF-8 texts
+fn utf8_body(s: &str, ensure_ascii: bool, out: &mut Vec<u8>) -> Result<(), AllocError> {
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
+    reserve(out, bytes.len() + 2)?;
     out.push(b'"');
     let mut start = 0usize;
     loop {
         let i = crate::json::swar::find(bytes, start, ensure_ascii);
-        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        out.extend_from_slice(&bytes[start..i]);
         let Some(&b) = bytes.get(i) else {
             break;
         };
+        reserve(out, ESCAPE_MAX_LEN + (bytes.len() - i))?;
         if b < 0x80 {
             push_ascii_escape(out, b as u32);
             start = i + 1;
@@ -381,7 +442,7 @@ pub fn write_str_utf8(s: &str, ensure_ascii: bool, out: &mut Vec<u8>) {
             // ensure_ascii and a multi-byte char starts here (we only stop at
             // char boundaries: every byte skipped so far was ASCII or a whole
             // char). Decode it by hand; `s` is valid UTF-8.
-            let at = |k: usize| (bytes.get(i + k).copied().unwrap_or(0x80) & 0x3F) as u32;
+            let at = |k: usize| u32::from(bytes[i + k] & 0x3F);
             let (c, w) = if b < 0xE0 {
                 (((b as u32 & 0x1F) << 6) | at(1), 2)
             } else if b < 0xF0 {
@@ -397,22 +458,38 @@ pub fn write_str_utf8(s: &str, ensure_ascii: bool, out: &mut Vec<u8>) {
         }
     }
     out.push(b'"');
+    Ok(())
 }
 
 /// Writes a latin-1 string (each byte one code point U+0000..=U+00FF, the
 /// storage of Python's 1-byte-kind strings) as a JSON string literal.
-pub fn write_str_latin1(s: &[u8], ensure_ascii: bool, out: &mut Vec<u8>) {
-    out.reserve(s.len() + 2);
+///
+/// # Errors
+///
+/// [`AllocError`] when `out` cannot grow (`out` is then left as it was).
+pub fn write_str_latin1(s: &[u8], ensure_ascii: bool, out: &mut Vec<u8>) -> Result<(), AllocError> {
+    let original_len = out.len();
+    let r = latin1_body(s, ensure_ascii, out);
+    if r.is_err() {
+        out.truncate(original_len);
+    }
+    r
+}
+
+// Room as in `utf8_body`.
+fn latin1_body(s: &[u8], ensure_ascii: bool, out: &mut Vec<u8>) -> Result<(), AllocError> {
+    reserve(out, s.len() + 2)?;
     out.push(b'"');
     let mut start = 0usize;
     loop {
         // Always stop at bytes >= 0x7F: they need escaping (ensure_ascii) or
         // UTF-8 encoding (raw mode; 0x7F is then copied as is).
         let i = crate::json::swar::find(s, start, true);
-        out.extend_from_slice(s.get(start..i).unwrap_or_default());
+        out.extend_from_slice(&s[start..i]);
         let Some(&b) = s.get(i) else {
             break;
         };
+        reserve(out, ESCAPE_MAX_LEN + (s.len() - i))?;
         if b < 0x7F {
             push_ascii_escape(out, b as u32);
         } else if ensure_ascii {
@@ -425,6 +502,7 @@ pub fn write_str_latin1(s: &[u8], ensure_ascii: bool, out: &mut Vec<u8>) {
         start = i + 1;
     }
     out.push(b'"');
+    Ok(())
 }
 
 /// True for code points copied verbatim in both modes.
@@ -438,9 +516,23 @@ fn write_wide<T: Copy + Into<u32>>(
     s: &[T],
     ensure_ascii: bool,
     out: &mut Vec<u8>,
-) -> Result<(), LoneSurrogate> {
+) -> Result<(), StrError> {
     let original_len = out.len();
-    out.reserve(s.len() + 2);
+    let r = wide_body(s, ensure_ascii, out);
+    if r.is_err() {
+        out.truncate(original_len);
+    }
+    r
+}
+
+// Room as in `utf8_body`: one byte per code unit left, plus the quote.
+#[inline(always)]
+fn wide_body<T: Copy + Into<u32>>(
+    s: &[T],
+    ensure_ascii: bool,
+    out: &mut Vec<u8>,
+) -> Result<(), StrError> {
+    reserve(out, s.len() + 2)?;
     out.push(b'"');
     let mut i = 0usize;
     while i < s.len() {
@@ -453,14 +545,15 @@ fn write_wide<T: Copy + Into<u32>>(
             i += 1;
         }
         if i > run_start {
-            if let Some(run) = s.get(run_start..i) {
-                out.extend(run.iter().map(|&u| Into::<u32>::into(u) as u8));
-            }
+            // Plain ASCII: each unit is one byte.
+            #[allow(clippy::cast_possible_truncation)]
+            out.extend(s[run_start..i].iter().map(|&u| Into::<u32>::into(u) as u8));
         }
         let Some(&u) = s.get(i) else {
             break;
         };
         let c: u32 = u.into();
+        reserve(out, ESCAPE_MAX_LEN + (s.len() - i))?;
         i += 1;
         if c < 0x7F {
             push_ascii_escape(out, c);
@@ -472,10 +565,7 @@ fn write_wide<T: Copy + Into<u32>>(
                     let mut buf = [0u8; 4];
                     out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                 }
-                None => {
-                    out.truncate(original_len);
-                    return Err(LoneSurrogate);
-                }
+                None => return Err(StrError::LoneSurrogate),
             }
         }
     }
@@ -485,24 +575,25 @@ fn write_wide<T: Copy + Into<u32>>(
 
 /// Writes a UCS-2 string (Python's 2-byte-kind storage: each unit is one
 /// code point, surrogates are lone code points, never combined) as a JSON
-/// string literal. `Err` only when `!ensure_ascii` and a surrogate occurs;
-/// `out` is then unchanged.
-pub fn write_str_ucs2(
-    s: &[u16],
-    ensure_ascii: bool,
-    out: &mut Vec<u8>,
-) -> Result<(), LoneSurrogate> {
+/// string literal.
+///
+/// # Errors
+///
+/// [`StrError::LoneSurrogate`] when `!ensure_ascii` and a surrogate occurs,
+/// [`StrError::Alloc`] when `out` cannot grow; `out` is then unchanged.
+pub fn write_str_ucs2(s: &[u16], ensure_ascii: bool, out: &mut Vec<u8>) -> Result<(), StrError> {
     write_wide(s, ensure_ascii, out)
 }
 
 /// Writes a UCS-4 string (Python's 4-byte-kind storage) as a JSON string
-/// literal. `Err` only when `!ensure_ascii` and a surrogate (or a value above
-/// U+10FFFF) occurs; `out` is then unchanged.
-pub fn write_str_ucs4(
-    s: &[u32],
-    ensure_ascii: bool,
-    out: &mut Vec<u8>,
-) -> Result<(), LoneSurrogate> {
+/// literal.
+///
+/// # Errors
+///
+/// [`StrError::LoneSurrogate`] when `!ensure_ascii` and a surrogate (or a
+/// value above U+10FFFF) occurs, [`StrError::Alloc`] when `out` cannot grow;
+/// `out` is then unchanged.
+pub fn write_str_ucs4(s: &[u32], ensure_ascii: bool, out: &mut Vec<u8>) -> Result<(), StrError> {
     write_wide(s, ensure_ascii, out)
 }
 
@@ -512,13 +603,13 @@ mod tests {
 
     fn f(v: f64) -> String {
         let mut out = Vec::new();
-        write_float(v, &mut out);
+        write_float(v, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     fn i(v: i64) -> String {
         let mut out = Vec::new();
-        write_i64(v, &mut out);
+        write_i64(v, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -544,7 +635,7 @@ mod tests {
             assert_eq!(i(v), v.to_string());
         }
         let mut out = Vec::new();
-        write_u64(u64::MAX, &mut out);
+        write_u64(u64::MAX, &mut out).unwrap();
         assert_eq!(out, b"18446744073709551615");
         // Every power of ten and its neighbours.
         let mut p: i64 = 1;
@@ -612,12 +703,12 @@ mod tests {
 
     fn s_utf8(s: &str, a: bool) -> String {
         let mut out = Vec::new();
-        write_str_utf8(s, a, &mut out);
+        write_str_utf8(s, a, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     /// Runs every applicable writer on the code points and checks they agree.
-    fn all_kinds(cps: &[u32], a: bool) -> Result<String, LoneSurrogate> {
+    fn all_kinds(cps: &[u32], a: bool) -> Result<String, StrError> {
         let mut out4 = b"pre".to_vec();
         let r4 = write_str_ucs4(cps, a, &mut out4);
         if r4.is_err() {
@@ -633,7 +724,7 @@ mod tests {
         if cps.iter().all(|&c| c <= 0xFF) {
             let u8s: Vec<u8> = cps.iter().map(|&c| c as u8).collect();
             let mut out1 = b"pre".to_vec();
-            write_str_latin1(&u8s, a, &mut out1);
+            write_str_latin1(&u8s, a, &mut out1).unwrap();
             assert_eq!(out1, out4);
         }
         if let Some(s) = cps
@@ -642,7 +733,7 @@ mod tests {
             .collect::<Option<String>>()
         {
             let mut out8 = b"pre".to_vec();
-            write_str_utf8(&s, a, &mut out8);
+            write_str_utf8(&s, a, &mut out8).unwrap();
             assert_eq!(out8, out4);
         }
         r4?;
@@ -689,7 +780,7 @@ mod tests {
             assert_eq!(all_kinds(cps, true).unwrap(), *ascii, "{cps:x?}");
             match raw {
                 Some(r) => assert_eq!(all_kinds(cps, false).unwrap(), *r, "{cps:x?}"),
-                None => assert_eq!(all_kinds(cps, false), Err(LoneSurrogate)),
+                None => assert_eq!(all_kinds(cps, false), Err(StrError::LoneSurrogate)),
             }
         }
     }
@@ -716,7 +807,7 @@ mod tests {
         let mut out = Vec::new();
         assert_eq!(
             write_str_ucs4(&[0x110000, u32::MAX], false, &mut out),
-            Err(LoneSurrogate)
+            Err(StrError::LoneSurrogate)
         );
         assert!(out.is_empty());
         assert!(write_str_ucs4(&[0x110000, u32::MAX], true, &mut out).is_ok());
@@ -725,13 +816,27 @@ mod tests {
     #[test]
     fn appends_without_clobbering() {
         let mut out = b"[".to_vec();
-        write_i64(-5, &mut out);
+        write_i64(-5, &mut out).unwrap();
         out.push(b',');
-        write_float(0.5, &mut out);
+        write_float(0.5, &mut out).unwrap();
         out.push(b',');
-        write_str_utf8("k", true, &mut out);
+        write_str_utf8("k", true, &mut out).unwrap();
         out.push(b']');
         assert_eq!(out, b"[-5,0.5,\"k\"]");
+    }
+
+    #[test]
+    fn escapes_keep_room_for_the_rest() {
+        // Escapes everywhere: each one grows `out` for itself and what is left.
+        for n in [1usize, 7, 64, 1000] {
+            let cps: Vec<u32> = (0..n as u32)
+                .map(|i| [0x0A, 0xE9, 0x1F600, 0x41][i as usize % 4])
+                .collect();
+            let want = all_kinds(&cps, true).unwrap();
+            let mut out = Vec::new();
+            write_str_ucs4(&cps, true, &mut out).unwrap();
+            assert_eq!(out, want.as_bytes());
+        }
     }
 }
 

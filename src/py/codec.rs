@@ -6,11 +6,13 @@ use pyo3::types::{PyBool, PyBytes, PyString};
 
 use std::sync::LazyLock;
 
+use crate::buf;
 use crate::compress;
 use crate::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
+use crate::limits::MAX_TIMESTAMP;
 use crate::memo::Memo;
 use crate::py::dumps::{Dumper, Options};
-use crate::py::errors::{swallowed_by_open_session, unsign_error, MAX_DATETIME_TS};
+use crate::py::errors::{guarded, swallowed_by_open_session, unsign_error, Stop};
 use crate::py::{deflate, loads, objects};
 use crate::signing::Keys;
 
@@ -42,37 +44,38 @@ const MEMO_SLOTS: usize = 256;
 
 /// `payload` (the JSON) as the cookie's first segment: zlib-compressed with a
 /// leading "." when that is shorter by more than one byte, URL-safe base64.
-pub(crate) fn encode_payload(json: &[u8], out: &mut Vec<u8>) -> PyResult<()> {
+pub(crate) fn encode_payload(json: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
     if PAYLOAD_MEMO.get_into(json, out) {
         return Ok(());
     }
     let start = out.len();
     encode_payload_uncached(json, out)?;
-    PAYLOAD_MEMO.insert(json, out.get(start..).unwrap_or_default());
+    PAYLOAD_MEMO.insert(json, &out[start..]);
     Ok(())
 }
 
-fn encode_payload_uncached(json: &[u8], out: &mut Vec<u8>) -> PyResult<()> {
-    let mut compressed = Vec::with_capacity(json.len() / 2 + 64);
+fn encode_payload_uncached(json: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
+    let mut compressed = buf::with_capacity(json.len() / 2 + 64)?;
     deflate::compress_into(json, &mut compressed)?;
     if compressed.len() + 1 < json.len() {
-        out.push(b'.');
-        urlsafe_b64encode_into(&compressed, out);
+        buf::push(out, b'.')?;
+        urlsafe_b64encode_into(&compressed, out)?;
     } else {
-        urlsafe_b64encode_into(json, out);
+        urlsafe_b64encode_into(json, out)?;
     }
     Ok(())
 }
 
-/// The JSON text inside a verified payload segment, or None (stock decides).
-fn decode_payload(payload: &[u8]) -> Option<Vec<u8>> {
+/// The JSON text inside a verified payload segment; [`Stop::Stock`] when it
+/// does not decode (or a buffer cannot grow): stock code decides.
+fn decode_payload(payload: &[u8]) -> Result<Vec<u8>, Stop> {
     let mut json = Vec::new();
     if JSON_MEMO.get_into(payload, &mut json) {
-        return Some(json);
+        return Ok(json);
     }
-    let json = decode_payload_uncached(payload)?;
+    let json = decode_payload_uncached(payload).ok_or(Stop::Stock)?;
     JSON_MEMO.insert(payload, &json);
-    Some(json)
+    Ok(json)
 }
 
 fn decode_payload_uncached(payload: &[u8]) -> Option<Vec<u8>> {
@@ -85,22 +88,37 @@ fn decode_payload_uncached(payload: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Runs `f`; a panic (a bug, never expected) becomes the fallback sentinel,
-/// so stock code answers the call instead of a `PanicException` escaping.
-fn guarded<'py>(
-    py: Python<'py>,
-    f: impl FnOnce() -> PyResult<Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(result) => result,
-        Err(_) => objects::fallback(py).cloned(),
-    }
+/// `zlib.compress(data)` as this build computes it (for the import-time
+/// self-check); a buffer that cannot grow, or a panic, is answered by the
+/// interpreter's own `zlib.compress`.
+pub(crate) fn compress_bytes<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    guarded(
+        py,
+        "compress",
+        || {
+            let zlib = py.import("zlib")?;
+            Ok(zlib
+                .call_method1("compress", (PyBytes::new(py, data),))?
+                .cast_into::<PyBytes>()?)
+        },
+        || {
+            let mut out = buf::with_capacity(data.len() / 2 + 64)?;
+            compress::compress_into(data, &mut out)?;
+            Ok(objects::new_bytes(py, &out)?)
+        },
+    )
+}
+
+/// The fallback sentinel: stock code answers the call.
+fn fallback(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    objects::fallback(py).cloned()
 }
 
 #[pymethods]
 impl SessionCodec {
     /// Keys oldest first, the current key last (itsdangerous's order).
     #[new]
+    #[allow(clippy::needless_pass_by_value)] // pyo3 extracts the list into a Vec
     fn new(secret_keys: Vec<Bound<'_, PyAny>>) -> PyResult<Self> {
         let owned = secret_keys
             .iter()
@@ -124,9 +142,12 @@ impl SessionCodec {
         ensure_ascii: &Bound<'py, PyAny>,
         default: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guarded(py, || {
-            self.dumps_inner(py, obj, timestamp, sort_keys, ensure_ascii, default)
-        })
+        guarded(
+            py,
+            "SessionCodec.dumps",
+            || fallback(py),
+            || self.dumps_inner(py, obj, timestamp, sort_keys, ensure_ascii, default),
+        )
     }
 
     /// `dumps` with the options of a Flask JSON provider (its `sort_keys`,
@@ -141,19 +162,24 @@ impl SessionCodec {
         timestamp: &Bound<'py, PyAny>,
         provider: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guarded(py, || {
-            if provider.is_none() {
-                let no = PyBool::new(py, false);
-                let yes = PyBool::new(py, true);
-                let default = objects::flask_default(py)?;
-                self.dumps_inner(py, obj, timestamp, no.as_any(), yes.as_any(), default)
-            } else {
-                let sort_keys = provider.getattr(intern!(py, "sort_keys"))?;
-                let ensure_ascii = provider.getattr(intern!(py, "ensure_ascii"))?;
-                let default = provider.getattr(intern!(py, "default"))?;
-                self.dumps_inner(py, obj, timestamp, &sort_keys, &ensure_ascii, &default)
-            }
-        })
+        guarded(
+            py,
+            "SessionCodec.dumps_for",
+            || fallback(py),
+            || {
+                if provider.is_none() {
+                    let no = PyBool::new(py, false);
+                    let yes = PyBool::new(py, true);
+                    let default = objects::flask_default(py)?;
+                    self.dumps_inner(py, obj, timestamp, no.as_any(), yes.as_any(), default)
+                } else {
+                    let sort_keys = provider.getattr(intern!(py, "sort_keys"))?;
+                    let ensure_ascii = provider.getattr(intern!(py, "ensure_ascii"))?;
+                    let default = provider.getattr(intern!(py, "default"))?;
+                    self.dumps_inner(py, obj, timestamp, &sort_keys, &ensure_ascii, &default)
+                }
+            },
+        )
     }
 
     /// The session data in `value`, raising stock's itsdangerous exception
@@ -169,7 +195,28 @@ impl SessionCodec {
         now: &Bound<'py, PyAny>,
         quiet: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guarded(py, || self.loads_inner(py, value, max_age, now, quiet))
+        guarded(
+            py,
+            "SessionCodec.loads",
+            || fallback(py),
+            || self.loads_inner(py, value, max_age, now, quiet),
+        )
+    }
+
+    /// Makes the next native call panic (test builds only: the `testing`
+    /// cargo feature).
+    #[cfg(feature = "testing")]
+    #[staticmethod]
+    fn _panic_next_call() {
+        crate::py::errors::testing::panic_next_call();
+    }
+
+    /// Forgets that the internal-error warning was issued, so the next
+    /// internal error warns again (test builds only).
+    #[cfg(feature = "testing")]
+    #[staticmethod]
+    fn _reset_internal_error_warning() {
+        crate::py::errors::testing::reset_warning();
     }
 }
 
@@ -182,27 +229,23 @@ impl SessionCodec {
         sort_keys: &Bound<'py, PyAny>,
         ensure_ascii: &Bound<'py, PyAny>,
         default: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let Ok(ts) = timestamp.extract::<u64>() else {
-            return Ok(objects::fallback(py)?.clone());
-        };
+    ) -> Result<Bound<'py, PyAny>, Stop> {
+        let ts = timestamp.extract::<u64>().map_err(|_| Stop::Stock)?;
         let opts = Options {
             sort_keys: sort_keys.is_truthy()?,
             ensure_ascii: ensure_ascii.is_truthy()?,
             default,
         };
-        let mut json = Vec::with_capacity(256);
-        if Dumper::new(py, opts, &mut json).tagged(obj).is_err() {
-            return Ok(objects::fallback(py)?.clone());
-        }
-        let mut payload = Vec::with_capacity(json.len() + 8);
+        let mut json = buf::with_capacity(256)?;
+        Dumper::new(py, opts, &mut json).tagged(obj)?;
+        let mut payload = buf::with_capacity(json.len() + 8)?;
         encode_payload(&json, &mut payload)?;
-        let mut out = Vec::with_capacity(payload.len() + 48);
-        self.keys.sign_into(&payload, ts, &mut out);
-        // The signed value is ASCII by construction.
-        let text = std::str::from_utf8(&out)
-            .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("non-ASCII cookie"))?;
-        Ok(PyString::new(py, text).into_any())
+        drop(json);
+        let mut out = buf::with_capacity(payload.len() + 48)?;
+        self.keys.sign_into(&payload, ts, &mut out)?;
+        drop(payload);
+        let text = std::str::from_utf8(&out).expect("a signed value is ASCII");
+        Ok(objects::new_str(py, text)?.into_any())
     }
 
     fn loads_inner<'py>(
@@ -212,57 +255,42 @@ impl SessionCodec {
         max_age: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
         quiet: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let fallback = || objects::fallback(py).cloned();
+    ) -> Result<Bound<'py, PyAny>, Stop> {
         let bytes: &[u8] = if let Ok(s) = value.cast::<PyString>() {
-            match s.to_str() {
-                Ok(s) => s.as_bytes(),
-                Err(_) => return fallback(),
-            }
+            s.to_str().map_err(|_| Stop::Stock)?.as_bytes()
         } else if let Ok(b) = value.cast::<PyBytes>() {
             b.as_bytes()
         } else {
-            return fallback();
+            return Err(Stop::Stock);
         };
         let max_age = if max_age.is_none() {
             None
         } else if !max_age.is_exact_instance_of::<pyo3::types::PyInt>() {
             // A bool or int subclass formats differently in stock's messages.
-            return fallback();
+            return Err(Stop::Stock);
         } else {
-            match max_age.extract::<i64>() {
-                Ok(m) => Some(m),
-                Err(_) => return fallback(),
-            }
+            Some(max_age.extract::<i64>().map_err(|_| Stop::Stock)?)
         };
-        let Ok(now) = now.extract::<i64>() else {
-            return fallback();
-        };
+        let now = now.extract::<i64>().map_err(|_| Stop::Stock)?;
         match self.keys.unsign(bytes, max_age, now) {
             Ok(unsigned) => {
-                if unsigned.timestamp > MAX_DATETIME_TS {
-                    return fallback();
+                if unsigned.timestamp > MAX_TIMESTAMP {
+                    return Err(Stop::Stock);
                 }
-                let Some(json) = decode_payload(unsigned.payload) else {
-                    return fallback();
-                };
-                let Ok(text) = std::str::from_utf8(&json) else {
-                    return fallback();
-                };
-                match loads::loads_tagged(py, text) {
-                    Some(v) => Ok(v),
-                    None => fallback(),
-                }
+                let json = decode_payload(unsigned.payload)?;
+                let text = std::str::from_utf8(&json).map_err(|_| Stop::Stock)?;
+                loads::loads_tagged(py, text)
             }
             Err(err) => {
                 if quiet {
                     if swallowed_by_open_session(&err) {
                         Ok(objects::invalid(py)?.clone())
                     } else {
-                        fallback()
+                        Err(Stop::Stock)
                     }
                 } else {
-                    Err(unsign_error(py, &err))
+                    // Stock's own exception (or whatever building it raised).
+                    Err(Stop::Raise(unsign_error(py, &err)))
                 }
             }
         }

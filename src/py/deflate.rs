@@ -19,27 +19,28 @@ use std::sync::{Mutex, PoisonError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use crate::buf;
 use crate::compress;
 use crate::py::codec::PAYLOAD_MEMO;
+use crate::py::errors::Stop;
+use crate::py::objects;
 
 /// The interpreter's `zlib.compress` while payloads go through it; `None`
 /// while this build's zlib compresses them. The one setting of this module.
 static INTERPRETER_COMPRESS: Mutex<Option<Py<PyAny>>> = Mutex::new(None);
 
 /// Appends `zlib.compress(data)` to `out`, computed by the deflater chosen
-/// with [`set`]. An error is one `zlib.compress` raised (`MemoryError`), the
-/// one stock code would raise too.
-pub(crate) fn compress_into(data: &[u8], out: &mut Vec<u8>) -> PyResult<()> {
+/// with [`set`]. An exception `zlib.compress` raised is the one stock code
+/// would raise too; a native buffer that cannot grow hands the call to stock.
+pub(crate) fn compress_into(data: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
     let interpreter = INTERPRETER_COMPRESS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .is_some();
     if !interpreter {
-        compress::compress_into(data, out);
+        compress::compress_into(data, out)?;
         return Ok(());
     }
-    // Callers run with the interpreter attached (inside a `SessionCodec`
-    // method); attaching again only counts.
     Python::attach(|py| {
         let function = INTERPRETER_COMPRESS
             .lock()
@@ -48,11 +49,10 @@ pub(crate) fn compress_into(data: &[u8], out: &mut Vec<u8>) -> PyResult<()> {
             .map(|f| f.clone_ref(py));
         match function {
             Some(f) => {
-                let compressed = f.bind(py).call1((PyBytes::new(py, data),))?;
-                out.extend_from_slice(compressed.cast::<PyBytes>()?.as_bytes());
+                let compressed = f.bind(py).call1((objects::new_bytes(py, data)?,))?;
+                buf::extend(out, compressed.cast::<PyBytes>()?.as_bytes())?;
             }
-            // Switched back to "native" since the check above.
-            None => compress::compress_into(data, out),
+            None => compress::compress_into(data, out)?,
         }
         Ok(())
     })

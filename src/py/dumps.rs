@@ -5,10 +5,16 @@
 //! `ensure_ascii` and `default`). Exact built-in types are dispatched by type
 //! pointer first; everything rarer goes through [`Dumper::tagged_cold`] in
 //! Flask's tag order. Whatever this walker cannot guarantee (nesting deeper than
-//! [`MAX_DEPTH`], a lone surrogate without `ensure_ascii`, mixed key types under
-//! `sort_keys`, an exception anywhere) returns [`Unsupported`], and the caller
-//! hands the whole call to stock code, which then gives stock's result or
-//! raises stock's exception.
+//! [`MAX_DEPTH`], a lone surrogate without `ensure_ascii`, keys under
+//! `sort_keys` that are not all exact `str`, an ordinary exception from user
+//! code, an output buffer that cannot grow) stops it with [`Stop::Stock`], and
+//! the caller hands the whole call to stock code, which then gives stock's
+//! result or raises stock's exception. An exception that must not be turned
+//! into a re-run (`KeyboardInterrupt`, `MemoryError`, ...) stops it with
+//! [`Stop::Raise`] and is raised to the caller.
+//!
+//! The output grows fallibly: every write goes through [`buf`] or the
+//! writers of [`crate::json::write`], which report an allocation failure.
 
 use pyo3::ffi;
 use pyo3::intern;
@@ -16,36 +22,19 @@ use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::{PyDateTime, PyDict, PyList, PyString, PyTuple, PyTzInfoAccess};
 
-use crate::encoding::standard_b64encode;
+use crate::buf;
+use crate::encoding::standard_b64encode_into;
 use crate::json::write::{
-    write_float, write_i64, write_str_latin1, write_str_ucs2, write_str_ucs4,
+    write_float, write_i64, write_str_latin1, write_str_ucs2, write_str_ucs4, StrError,
 };
+use crate::limits::MAX_DEPTH;
+use crate::py::errors::Stop;
 use crate::py::objects;
-
-/// Deepest container nesting the native walker handles; deeper values go to
-/// stock code (whose tagger recurses in Python and decides where it fails).
-pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The tag keys of Flask's default serializer.
 const TAG_KEYS: [&[u8]; 6] = [b" di", b" t", b" b", b" m", b" u", b" d"];
 
-/// This call must be answered by stock code.
-#[derive(Debug)]
-pub(crate) struct Unsupported;
-
-impl From<PyErr> for Unsupported {
-    fn from(_: PyErr) -> Self {
-        Unsupported
-    }
-}
-
-impl From<pyo3::CastError<'_, '_>> for Unsupported {
-    fn from(_: pyo3::CastError<'_, '_>) -> Self {
-        Unsupported
-    }
-}
-
-type Res = Result<(), Unsupported>;
+type Res = Result<(), Stop>;
 
 /// Options read from the app's JSON provider for one call.
 pub(crate) struct Options<'a, 'py> {
@@ -100,10 +89,22 @@ impl<'a, 'py> Dumper<'a, 'py> {
         }
     }
 
+    /// Appends `bytes`.
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) -> Res {
+        Ok(buf::extend(self.out, bytes)?)
+    }
+
+    /// Appends one byte.
+    #[inline(always)]
+    fn put_byte(&mut self, byte: u8) -> Res {
+        Ok(buf::push(self.out, byte)?)
+    }
+
     fn enter(&mut self) -> Res {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Unsupported);
+            return Err(Stop::Stock);
         }
         Ok(())
     }
@@ -112,7 +113,7 @@ impl<'a, 'py> Dumper<'a, 'py> {
         self.depth -= 1;
     }
 
-    fn cold_types(&mut self) -> Result<&ColdTypes<'py>, Unsupported> {
+    fn cold_types(&mut self) -> Result<&ColdTypes<'py>, Stop> {
         if self.cold.is_none() {
             let uuid = objects::uuid_class(self.py)?.clone();
             let exact_uuid = match uuid.cast::<pyo3::types::PyType>() {
@@ -121,11 +122,11 @@ impl<'a, 'py> Dumper<'a, 'py> {
             };
             self.cold = Some(ColdTypes {
                 uuid,
-                datetime: objects::datetime_class(self.py)?,
+                datetime: objects::datetime_class(self.py),
                 exact_uuid,
             });
         }
-        self.cold.as_ref().ok_or(Unsupported)
+        Ok(self.cold.as_ref().expect("set just above"))
     }
 
     /// `tag(value)` followed by JSON encoding of the result.
@@ -146,17 +147,17 @@ impl<'a, 'py> Dumper<'a, 'py> {
                 return self.list_tagged(obj.cast_unchecked::<PyList>());
             }
             if ty == &raw mut ffi::PyBool_Type {
-                self.out
-                    .extend_from_slice(if obj.is_truthy()? { b"true" } else { b"false" });
-                return Ok(());
+                return self.put(if obj.as_ptr() == ffi::Py_True() {
+                    b"true"
+                } else {
+                    b"false"
+                });
             }
             if obj.is_none() {
-                self.out.extend_from_slice(b"null");
-                return Ok(());
+                return self.put(b"null");
             }
             if ty == &raw mut ffi::PyFloat_Type {
-                write_float(ffi::PyFloat_AS_DOUBLE(obj.as_ptr()), self.out);
-                return Ok(());
+                return Ok(write_float(ffi::PyFloat_AS_DOUBLE(obj.as_ptr()), self.out)?);
             }
             if ty == &raw mut ffi::PyTuple_Type {
                 return self.tuple_tagged(obj.cast_unchecked::<PyTuple>());
@@ -179,18 +180,13 @@ impl<'a, 'py> Dumper<'a, 'py> {
             }
         } else if type_of(obj) == self.cold_types()?.exact_uuid {
             let n: u128 = obj.getattr(intern!(self.py, "int"))?.extract()?;
-            self.out.extend_from_slice(b"{\" u\":\"");
-            let start = self.out.len();
-            self.out.resize(start + 32, b'0');
+            // `{" u":"` + 32 lowercase hex digits + `"}`.
+            let mut text = *b"{\" u\":\"00000000000000000000000000000000\"}";
             let digits = b"0123456789abcdef";
-            for i in 0..32 {
-                let nibble = ((n >> (4 * (31 - i))) & 0xf) as usize;
-                if let (Some(d), Some(c)) = (self.out.get_mut(start + i), digits.get(nibble)) {
-                    *d = *c;
-                }
+            for (i, d) in text[7..39].iter_mut().enumerate() {
+                *d = digits[((n >> (4 * (31 - i))) & 0xf) as usize];
             }
-            self.out.extend_from_slice(b"\"}");
-            return Ok(());
+            return self.put(&text);
         }
         // TagDict / PassDict (dict subclasses).
         if obj.is_instance_of::<PyDict>() {
@@ -199,18 +195,18 @@ impl<'a, 'py> Dumper<'a, 'py> {
         // TagTuple (tuple subclasses, namedtuples).
         if obj.is_instance_of::<PyTuple>() {
             self.enter()?;
-            self.out.extend_from_slice(b"{\" t\":[");
+            self.put(b"{\" t\":[")?;
             self.iter_tagged(obj)?;
-            self.out.extend_from_slice(b"]}");
+            self.put(b"]}")?;
             self.leave();
             return Ok(());
         }
         // PassList (list subclasses).
         if obj.is_instance_of::<PyList>() {
             self.enter()?;
-            self.out.push(b'[');
+            self.put_byte(b'[')?;
             self.iter_tagged(obj)?;
-            self.out.push(b']');
+            self.put_byte(b']')?;
             self.leave();
             return Ok(());
         }
@@ -222,10 +218,9 @@ impl<'a, 'py> Dumper<'a, 'py> {
         if let Some(html) = obj.getattr_opt("__html__")? {
             if html.is_callable() {
                 let text = html.call0()?.str()?;
-                self.out.extend_from_slice(b"{\" m\":");
+                self.put(b"{\" m\":")?;
                 self.string(text.as_any())?;
-                self.out.push(b'}');
-                return Ok(());
+                return self.put_byte(b'}');
             }
         }
         let (is_uuid, is_datetime) = {
@@ -237,34 +232,39 @@ impl<'a, 'py> Dumper<'a, 'py> {
         // TagUUID.
         if is_uuid {
             let hex = obj.getattr("hex")?;
-            self.out.extend_from_slice(b"{\" u\":");
+            self.put(b"{\" u\":")?;
+            // `value.hex` is a str for any well-behaved subclass; anything
+            // else is encoded (or refused) by stock's json.dumps.
+            if !hex.is_instance_of::<PyString>() {
+                return Err(Stop::Stock);
+            }
             self.string(&hex)?;
-            self.out.push(b'}');
-            return Ok(());
+            return self.put_byte(b'}');
         }
         // TagDateTime.
         if is_datetime {
             let date = crate::py::time::http_date_of(self.py, obj)?;
-            self.out.extend_from_slice(b"{\" d\":\"");
-            self.out.extend_from_slice(date.as_bytes());
-            self.out.extend_from_slice(b"\"}");
-            return Ok(());
+            self.put(b"{\" d\":\"")?;
+            self.put(date.as_bytes())?;
+            return self.put(b"\"}");
         }
         // Untagged: left to json.dumps.
         self.plain(obj)
     }
 
     /// TagDateTime for an exact naive or UTC datetime; None for other zones.
-    fn datetime_fast(&mut self, obj: &Bound<'py, PyAny>) -> Result<Option<()>, Unsupported> {
+    fn datetime_fast(&mut self, obj: &Bound<'py, PyAny>) -> Result<Option<()>, Stop> {
         let dt = obj.cast::<PyDateTime>()?;
         if let Some(tz) = dt.get_tzinfo() {
             if !tz.as_any().is(objects::utc(self.py)?) {
                 return Ok(None);
             }
         }
+        // `{" d":"` + a 29-byte HTTP date + `"}`.
+        buf::reserve(self.out, 40)?;
         self.out.extend_from_slice(b"{\" d\":\"");
         if !crate::py::time::write_http_date(dt, self.out) {
-            return Err(Unsupported);
+            return Err(Stop::Stock);
         }
         self.out.extend_from_slice(b"\"}");
         Ok(Some(()))
@@ -287,7 +287,7 @@ impl<'a, 'py> Dumper<'a, 'py> {
     /// TagDict: `{" di": {key + "__": tag(value)}}`.
     fn tag_dict(&mut self, key: &Bound<'py, PyAny>, value: &Bound<'py, PyAny>) -> Res {
         self.enter()?;
-        self.out.extend_from_slice(b"{\" di\":{");
+        self.put(b"{\" di\":{")?;
         // `f"{key}__"`: format(key, "") calls a str subclass's own __str__.
         let formatted = if key.is_exact_instance_of::<PyString>() {
             key.clone()
@@ -301,14 +301,14 @@ impl<'a, 'py> Dumper<'a, 'py> {
                 )?
             }
         };
-        let suffixed = PyString::new(
+        let suffixed = objects::new_str(
             self.py,
             &format!("{}__", formatted.cast::<PyString>()?.to_str()?),
-        );
+        )?;
         self.string(suffixed.as_any())?;
-        self.out.push(b':');
+        self.put_byte(b':')?;
         self.tagged(value)?;
-        self.out.extend_from_slice(b"}}");
+        self.put(b"}}")?;
         self.leave();
         Ok(())
     }
@@ -316,7 +316,7 @@ impl<'a, 'py> Dumper<'a, 'py> {
     #[inline(never)]
     fn dict_subclass_tagged(&mut self, obj: &Bound<'py, PyAny>) -> Res {
         if obj.len()? == 1 {
-            let key = obj.try_iter()?.next().ok_or(Unsupported)??;
+            let key = obj.try_iter()?.next().ok_or(Stop::Stock)??;
             if is_tag_key(&key) {
                 let value = obj.get_item(&key)?;
                 return self.tag_dict(&key, &value);
@@ -336,37 +336,29 @@ impl<'a, 'py> Dumper<'a, 'py> {
 
     /// `{key:value,...}` of an exact dict; values tagged or plain.
     fn dict_body(&mut self, dict: &Bound<'py, PyDict>, tagged: bool) -> Res {
-        self.out.push(b'{');
+        self.put_byte(b'{')?;
         let len = dict.len();
         if self.opts.sort_keys && len > 1 {
-            let mut items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = Vec::with_capacity(len);
+            let mut items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = buf::with_capacity(len)?;
             let mut pos: ffi::Py_ssize_t = 0;
             while let Some((k, v)) = next_item(dict, &mut pos) {
-                if k.cast::<PyString>().is_err() {
-                    // Stock sorts mixed keys with Python's `<`: leave it to stock.
-                    return Err(Unsupported);
+                if !k.is_exact_instance_of::<PyString>() {
+                    // Stock sorts the items with Python's `<` (and `==`):
+                    // mixed key types, or a str subclass with its own
+                    // ordering, are left to it.
+                    return Err(Stop::Stock);
                 }
+                buf::reserve(&mut items, 1)?;
                 items.push((k, v));
             }
-            let mut failed = false;
-            items.sort_by(|(a, _), (b, _)| {
-                // SAFETY: both are str objects (checked above).
-                let c = unsafe { ffi::PyUnicode_Compare(a.as_ptr(), b.as_ptr()) };
-                if c == -1 && unsafe { !ffi::PyErr_Occurred().is_null() } {
-                    failed = true;
-                }
-                c.cmp(&0)
-            });
-            if failed {
-                let _ = PyErr::take(self.py);
-                return Err(Unsupported);
-            }
+            // Exact str keys order by code point, as `str.__lt__` does.
+            items.sort_by(|(a, _), (b, _)| str_cmp(a, b));
             for (i, (k, v)) in items.iter().enumerate() {
                 if i > 0 {
-                    self.out.push(b',');
+                    self.put_byte(b',')?;
                 }
-                self.key(k)?;
-                self.out.push(b':');
+                self.string(k)?;
+                self.put_byte(b':')?;
                 if tagged {
                     self.tagged(v)?;
                 } else {
@@ -378,52 +370,51 @@ impl<'a, 'py> Dumper<'a, 'py> {
             let mut first = true;
             while let Some((k, v)) = next_item(dict, &mut pos) {
                 if !first {
-                    self.out.push(b',');
+                    self.put_byte(b',')?;
                 }
                 first = false;
                 self.key(&k)?;
-                self.out.push(b':');
+                self.put_byte(b':')?;
                 if tagged {
                     self.tagged(&v)?;
                 } else {
                     self.plain(&v)?;
                 }
                 if dict.len() != len {
-                    return Err(Unsupported);
+                    return Err(Stop::Stock);
                 }
             }
         }
-        self.out.push(b'}');
-        Ok(())
+        self.put_byte(b'}')
     }
 
     fn list_tagged(&mut self, list: &Bound<'py, PyList>) -> Res {
         self.enter()?;
-        self.out.push(b'[');
+        self.put_byte(b'[')?;
         let mut i = 0;
         while i < list.len() {
             if i > 0 {
-                self.out.push(b',');
+                self.put_byte(b',')?;
             }
             let item = list.get_item(i)?;
             self.tagged(&item)?;
             i += 1;
         }
-        self.out.push(b']');
+        self.put_byte(b']')?;
         self.leave();
         Ok(())
     }
 
     fn tuple_tagged(&mut self, tuple: &Bound<'py, PyTuple>) -> Res {
         self.enter()?;
-        self.out.extend_from_slice(b"{\" t\":[");
+        self.put(b"{\" t\":[")?;
         for (i, item) in tuple.iter().enumerate() {
             if i > 0 {
-                self.out.push(b',');
+                self.put_byte(b',')?;
             }
             self.tagged(&item)?;
         }
-        self.out.extend_from_slice(b"]}");
+        self.put(b"]}")?;
         self.leave();
         Ok(())
     }
@@ -432,7 +423,7 @@ impl<'a, 'py> Dumper<'a, 'py> {
     fn iter_tagged(&mut self, obj: &Bound<'py, PyAny>) -> Res {
         for (i, item) in obj.try_iter()?.enumerate() {
             if i > 0 {
-                self.out.push(b',');
+                self.put_byte(b',')?;
             }
             self.tagged(&item?)?;
         }
@@ -441,11 +432,9 @@ impl<'a, 'py> Dumper<'a, 'py> {
 
     fn bytes_tagged(&mut self, obj: &Bound<'py, PyAny>) -> Res {
         let bytes = obj.cast::<pyo3::types::PyBytes>()?;
-        self.out.extend_from_slice(b"{\" b\":\"");
-        self.out
-            .extend_from_slice(standard_b64encode(bytes.as_bytes()).as_bytes());
-        self.out.extend_from_slice(b"\"}");
-        Ok(())
+        self.put(b"{\" b\":\"")?;
+        standard_b64encode_into(bytes.as_bytes(), self.out)?;
+        self.put(b"\"}")
     }
 
     /// A str (or str subclass), by its code points.
@@ -454,31 +443,30 @@ impl<'a, 'py> Dumper<'a, 'py> {
         // read while obj is alive.
         let s = unsafe { obj.cast_unchecked::<PyString>() };
         let ensure_ascii = self.opts.ensure_ascii;
-        match unsafe { s.data() }? {
+        // A lone surrogate without ensure_ascii: stock's result cannot be
+        // encoded, stock raises. A buffer that cannot grow: stock decides.
+        let r = match unsafe { s.data() }? {
             PyStringData::Ucs1(b) => {
-                write_str_latin1(b, ensure_ascii, self.out);
-                Ok(())
+                write_str_latin1(b, ensure_ascii, self.out).map_err(StrError::from)
             }
-            PyStringData::Ucs2(u) => {
-                write_str_ucs2(u, ensure_ascii, self.out).map_err(|_| Unsupported)
-            }
-            PyStringData::Ucs4(u) => {
-                write_str_ucs4(u, ensure_ascii, self.out).map_err(|_| Unsupported)
-            }
-        }
+            PyStringData::Ucs2(u) => write_str_ucs2(u, ensure_ascii, self.out),
+            PyStringData::Ucs4(u) => write_str_ucs4(u, ensure_ascii, self.out),
+        };
+        r.map_err(|_| Stop::Stock)
     }
 
     /// An int (or subclass) by value, as `int.__repr__` writes it.
     fn int(&mut self, obj: &Bound<'py, PyAny>) -> Res {
         let mut overflow: std::os::raw::c_int = 0;
         // SAFETY: obj is an int (or subclass).
-        let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow) };
+        let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &raw mut overflow) };
         if overflow == 0 {
-            if v == -1 && PyErr::take(self.py).is_some() {
-                return Err(Unsupported);
+            if v == -1 {
+                if let Some(e) = PyErr::take(self.py) {
+                    return Err(e.into());
+                }
             }
-            write_i64(v, self.out);
-            return Ok(());
+            return Ok(write_i64(v, self.out)?);
         }
         self.big_int(obj)
     }
@@ -488,12 +476,10 @@ impl<'a, 'py> Dumper<'a, 'py> {
         // `int.__repr__`, not a subclass's; honours the int max-str-digits limit.
         // SAFETY: PyLong_Type always has tp_repr; obj is an int (or subclass).
         let repr = unsafe {
-            let f = ffi::PyLong_Type.tp_repr.ok_or(Unsupported)?;
+            let f = ffi::PyLong_Type.tp_repr.expect("int has a repr");
             Bound::from_owned_ptr_or_err(self.py, f(obj.as_ptr()))?
         };
-        self.out
-            .extend_from_slice(repr.cast::<PyString>()?.to_str()?.as_bytes());
-        Ok(())
+        self.put(repr.cast::<PyString>()?.to_str()?.as_bytes())
     }
 
     /// A dict key, coerced the way `json.dumps` does.
@@ -504,32 +490,27 @@ impl<'a, 'py> Dumper<'a, 'py> {
         // SAFETY: type checks on a live object.
         unsafe {
             if ffi::PyFloat_Check(k.as_ptr()) != 0 {
-                self.out.push(b'"');
-                write_float(ffi::PyFloat_AsDouble(k.as_ptr()), self.out);
-                self.out.push(b'"');
-                return Ok(());
+                self.put_byte(b'"')?;
+                write_float(ffi::PyFloat_AsDouble(k.as_ptr()), self.out)?;
+                return self.put_byte(b'"');
             }
             let p = k.as_ptr();
             if p == ffi::Py_True() {
-                self.out.extend_from_slice(b"\"true\"");
-                return Ok(());
+                return self.put(b"\"true\"");
             }
             if p == ffi::Py_False() {
-                self.out.extend_from_slice(b"\"false\"");
-                return Ok(());
+                return self.put(b"\"false\"");
             }
             if p == ffi::Py_None() {
-                self.out.extend_from_slice(b"\"null\"");
-                return Ok(());
+                return self.put(b"\"null\"");
             }
             if ffi::PyLong_Check(p) != 0 {
-                self.out.push(b'"');
+                self.put_byte(b'"')?;
                 self.int(k)?;
-                self.out.push(b'"');
-                return Ok(());
+                return self.put_byte(b'"');
             }
         }
-        Err(Unsupported)
+        Err(Stop::Stock)
     }
 
     /// Plain `json.dumps` encoding (no tags): what `default()` results and
@@ -539,16 +520,13 @@ impl<'a, 'py> Dumper<'a, 'py> {
         // SAFETY: type checks on a live object.
         unsafe {
             if p == ffi::Py_None() {
-                self.out.extend_from_slice(b"null");
-                return Ok(());
+                return self.put(b"null");
             }
             if p == ffi::Py_True() {
-                self.out.extend_from_slice(b"true");
-                return Ok(());
+                return self.put(b"true");
             }
             if p == ffi::Py_False() {
-                self.out.extend_from_slice(b"false");
-                return Ok(());
+                return self.put(b"false");
             }
             if ffi::PyUnicode_Check(p) != 0 {
                 return self.string(obj);
@@ -557,25 +535,25 @@ impl<'a, 'py> Dumper<'a, 'py> {
                 return self.int(obj);
             }
             if ffi::PyFloat_Check(p) != 0 {
-                write_float(ffi::PyFloat_AsDouble(p), self.out);
-                return Ok(());
+                return Ok(write_float(ffi::PyFloat_AsDouble(p), self.out)?);
             }
             if ffi::PyList_Check(p) != 0 || ffi::PyTuple_Check(p) != 0 {
-                // PySequence_Fast: the list/tuple storage itself, subclasses too.
-                let seq: Vec<Bound<'py, PyAny>> = if ffi::PyList_Check(p) != 0 {
-                    obj.cast_unchecked::<PyList>().iter().collect()
+                // PySequence_Fast: the list/tuple storage itself, subclasses
+                // too (a snapshot: the items encoded are those of now).
+                let seq = if ffi::PyList_Check(p) != 0 {
+                    snapshot(obj.cast_unchecked::<PyList>().iter())?
                 } else {
-                    obj.cast_unchecked::<PyTuple>().iter().collect()
+                    snapshot(obj.cast_unchecked::<PyTuple>().iter())?
                 };
                 self.enter()?;
-                self.out.push(b'[');
+                self.put_byte(b'[')?;
                 for (i, item) in seq.iter().enumerate() {
                     if i > 0 {
-                        self.out.push(b',');
+                        self.put_byte(b',')?;
                     }
                     self.plain(item)?;
                 }
-                self.out.push(b']');
+                self.put_byte(b']')?;
                 self.leave();
                 return Ok(());
             }
@@ -605,6 +583,23 @@ impl<'a, 'py> Dumper<'a, 'py> {
     }
 }
 
+/// The items of `iter` in a fallibly allocated vector.
+fn snapshot<'py>(
+    iter: impl ExactSizeIterator<Item = Bound<'py, PyAny>>,
+) -> Result<Vec<Bound<'py, PyAny>>, Stop> {
+    let mut items = buf::with_capacity(iter.len())?;
+    items.extend(iter);
+    Ok(items)
+}
+
+/// Code-point order of two exact str objects (`str.__lt__`).
+fn str_cmp(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> std::cmp::Ordering {
+    // SAFETY: both are exact str objects (checked by the caller), for which
+    // PyUnicode_Compare cannot fail.
+    let c = unsafe { ffi::PyUnicode_Compare(a.as_ptr(), b.as_ptr()) };
+    c.cmp(&0)
+}
+
 /// The first (key, value) of a dict, as new references.
 fn first_item<'py>(dict: &Bound<'py, PyDict>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let mut pos: ffi::Py_ssize_t = 0;
@@ -622,7 +617,7 @@ fn next_item<'py>(
     // SAFETY: dict is a live dict; PyDict_Next yields borrowed references that
     // are immediately turned into owned ones.
     unsafe {
-        if ffi::PyDict_Next(dict.as_ptr(), pos, &mut k, &mut v) == 0 {
+        if ffi::PyDict_Next(dict.as_ptr(), pos, &raw mut k, &raw mut v) == 0 {
             return None;
         }
         Some((

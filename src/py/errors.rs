@@ -1,19 +1,185 @@
-//! The one place where the signing core's errors become itsdangerous's own
-//! exceptions, with stock's messages and attributes.
+//! How the native code stops, and the one place where the signing core's
+//! errors become itsdangerous's own exceptions, with stock's messages and
+//! attributes.
+//!
+//! Every native call ends in one of three ways ([`guarded`]): a result, the
+//! fallback sentinel ([`Stop::Stock`]: stock code answers the call), or an
+//! exception raised as is ([`Stop::Raise`]). A panic is a bug: stock code
+//! answers too, and a `RuntimeWarning` says so.
 
+use std::ffi::CString;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::exceptions::{PyException, PyMemoryError, PyRuntimeWarning};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use crate::buf::AllocError;
+use crate::limits::MAX_TIMESTAMP;
 use crate::py::objects;
 use crate::signing::UnsignError;
 
-/// Latest Unix timestamp `datetime.fromtimestamp(ts, tz=utc)` accepts (9999-12-31T23:59:59).
-pub(crate) const MAX_DATETIME_TS: u64 = 253_402_300_799;
+/// Why the native code stopped before answering a call. The one error type
+/// of the dumps walker, the loads builder and the codec.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// Stock code must answer the call; it then returns stock's result or
+    /// raises stock's exception, with stock's traceback. Whatever the native
+    /// path does not reproduce ends here, and so does an ordinary exception
+    /// (an `Exception` other than `MemoryError`) from user code.
+    Stock,
+    /// Raised to the caller as it is: an exception stock code lets through
+    /// as well (`KeyboardInterrupt`, `SystemExit`, `GeneratorExit`, any
+    /// `BaseException` that is not an `Exception`, and `MemoryError`).
+    /// Re-running the call through stock code would lose it (a signal's
+    /// handler ran once) and run user callbacks a second time.
+    Raise(PyErr),
+}
+
+impl From<PyErr> for Stop {
+    fn from(err: PyErr) -> Self {
+        // The native code runs attached to the interpreter: this only reads
+        // the thread's attachment.
+        Python::attach(|py| {
+            if err.is_instance_of::<PyException>(py) && !err.is_instance_of::<PyMemoryError>(py) {
+                Stop::Stock
+            } else {
+                Stop::Raise(err)
+            }
+        })
+    }
+}
+
+impl From<pyo3::CastError<'_, '_>> for Stop {
+    fn from(_: pyo3::CastError<'_, '_>) -> Self {
+        Stop::Stock
+    }
+}
+
+/// A native buffer could not grow: stock code answers, and raises its own
+/// `MemoryError` if it runs out too (it needs different amounts, at other
+/// moments).
+impl From<AllocError> for Stop {
+    fn from(_: AllocError) -> Self {
+        Stop::Stock
+    }
+}
+
+/// Runs the native body `f` of the call named `call` at the pyo3 boundary:
+/// its result, `stock()` (the fallback) for [`Stop::Stock`], the exception
+/// of [`Stop::Raise`]. A panic (a bug, never expected) is answered by
+/// `stock()` too, after a `RuntimeWarning` (see [`warn_internal_error`]).
+pub(crate) fn guarded<T>(
+    py: Python<'_>,
+    call: &str,
+    stock: impl FnOnce() -> PyResult<T>,
+    f: impl FnOnce() -> Result<T, Stop>,
+) -> PyResult<T> {
+    let f = || {
+        #[cfg(feature = "testing")]
+        testing::maybe_panic();
+        f()
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(Stop::Stock)) => stock(),
+        Ok(Err(Stop::Raise(e))) => Err(e),
+        Err(payload) => {
+            warn_internal_error(py, call, &panic_message(payload.as_ref()))?;
+            stock()
+        }
+    }
+}
+
+/// Whether an internal error was reported (once per process).
+static WARNED: AtomicBool = AtomicBool::new(false);
+
+/// Warns (once per process) that stock code answered `call` because of an
+/// internal error, so a bug shows up in logs instead of only costing speed.
+/// When warnings are errors (`-W error`, pytest's `filterwarnings = error`)
+/// the warning is raised, and every later internal error raises again.
+fn warn_internal_error(py: Python<'_>, call: &str, message: &str) -> PyResult<()> {
+    if WARNED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let text = format!(
+        "flask-fastsession: internal error in {call} ({message}); stock Flask code \
+         answered this call, please report it"
+    )
+    .replace('\0', "\\0");
+    let text = CString::new(text).expect("NUL bytes were replaced");
+    PyErr::warn(py, &py.get_type::<PyRuntimeWarning>(), &text, 1)?;
+    WARNED.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_owned()
+    }
+}
+
+/// The `testing` cargo feature (on in `make develop`, off in wheels): a way
+/// for the test suite to make the next native call panic, so that the panic
+/// path (stock answers, a warning is issued) is exercised for real.
+#[cfg(feature = "testing")]
+pub(crate) mod testing {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static PANIC_NEXT: AtomicBool = AtomicBool::new(false);
+
+    /// The next native call (on any thread) panics.
+    pub(crate) fn panic_next_call() {
+        PANIC_NEXT.store(true, Ordering::Relaxed);
+    }
+
+    /// Forgets that the internal-error warning was issued.
+    pub(crate) fn reset_warning() {
+        super::WARNED.store(false, Ordering::Relaxed);
+    }
+
+    pub(super) fn maybe_panic() {
+        let requested =
+            PANIC_NEXT.load(Ordering::Relaxed) && PANIC_NEXT.swap(false, Ordering::Relaxed);
+        assert!(!requested, "panic requested by the test suite");
+    }
+}
+
+/// `BadPayload` as itsdangerous's `Serializer.load_payload` raises it for an
+/// exception from the JSON serializer: `raise BadPayload(..., original_error=e)
+/// from e`, inside the `except` block handling `e`.
+pub(crate) fn bad_payload(py: Python<'_>, cause: &PyErr) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("original_error", cause.value(py))?;
+        let err = PyErr::from_value(objects::bad_payload(py)?.call(
+            (
+                "Could not load the payload because an exception occurred on \
+                 unserializing the data.",
+            ),
+            Some(&kwargs),
+        )?);
+        err.set_cause(py, Some(cause.clone_ref(py)));
+        // `raise ... from e` in an `except` block: `__context__` is `e` too.
+        // SAFETY: both are live exception instances; SetContext steals the
+        // (new) reference it is given.
+        unsafe {
+            let context = cause.value(py).clone().into_ptr();
+            pyo3::ffi::PyException_SetContext(err.value(py).as_ptr(), context);
+        }
+        Ok(err)
+    };
+    build().unwrap_or_else(|e| e)
+}
 
 /// `TimestampSigner.timestamp_to_datetime(ts)`; raises what stock raises.
 /// Uses the `datetime` name itsdangerous sees now, so a patched clock
 /// (freezegun) gives the same class as in stock.
-fn timestamp_to_datetime<'py>(py: Python<'py>, ts: u64) -> PyResult<Bound<'py, PyAny>> {
+fn timestamp_to_datetime(py: Python<'_>, ts: u64) -> PyResult<Bound<'_, PyAny>> {
     py.import("itsdangerous.timed")?
         .getattr("datetime")?
         .call_method1("fromtimestamp", (ts, objects::utc(py)?))
@@ -143,7 +309,7 @@ fn build(py: Python<'_>, err: &UnsignError<'_>) -> PyResult<PyErr> {
 /// rather than letting an error from building it escape.
 pub(crate) fn swallowed_by_open_session(err: &UnsignError<'_>) -> bool {
     match *err {
-        UnsignError::Expired { timestamp, .. } => timestamp <= MAX_DATETIME_TS,
+        UnsignError::Expired { timestamp, .. } => timestamp <= MAX_TIMESTAMP,
         _ => true,
     }
 }

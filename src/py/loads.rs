@@ -2,37 +2,45 @@
 //!
 //! The parser ([`crate::json::parse`]) accepts a subset of what `json.loads`
 //! accepts and this builder untags bottom-up as `TaggedJSONSerializer.loads`
-//! does. Any error means "ask stock code": the caller re-runs stock's
-//! `loads`, which then returns stock's value or raises stock's `BadPayload`.
+//! does. What it does not reproduce, and an ordinary exception from the
+//! constructors it calls (`Markup`, `UUID`, `parse_date`, `b64decode`,
+//! `int`), is [`Stop::Stock`]: the caller re-runs stock's `loads`, which then
+//! returns stock's value or raises stock's `BadPayload`. An exception stock
+//! lets through (`KeyboardInterrupt`, ...) is raised as is, and a
+//! `MemoryError` as the `BadPayload` itsdangerous wraps it in.
 
 use std::sync::Mutex;
 
+use pyo3::exceptions::PyMemoryError;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDateTime, PyDict, PyFloat, PyList, PyString, PyTuple};
+use pyo3::types::{PyDateTime, PyDict, PyFloat, PyList, PyString, PyTuple};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-
+use crate::encoding::b64decode_canonical;
 use crate::expiry;
 use crate::json::parse::{parse, Builder, JsonStr, ParseError};
+use crate::limits::MAX_DEPTH;
+use crate::py::errors::{bad_payload, Stop};
 use crate::py::objects;
-
-/// Deepest nesting parsed natively; stock code decides about anything deeper.
-pub(crate) const MAX_DEPTH: usize = 64;
 
 pub(crate) struct PyBuilder<'py> {
     py: Python<'py>,
 }
 
-/// `json.loads` + untag of `text`, or an error meaning "use stock code".
-pub(crate) fn loads_tagged<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
+/// `json.loads` + untag of `text`, as itsdangerous's `load_payload` runs them.
+pub(crate) fn loads_tagged<'py>(py: Python<'py>, text: &str) -> Result<Bound<'py, PyAny>, Stop> {
     let mut builder = PyBuilder { py };
     match parse(text, &mut builder, MAX_DEPTH) {
-        Ok(v) => Some(v),
-        Err(ParseError::Builder(_)) | Err(ParseError::Syntax { .. }) | Err(ParseError::TooDeep) => {
-            None
+        Ok(v) => Ok(v),
+        // `load_payload` wraps every `Exception` in `BadPayload`; of those,
+        // only a `MemoryError` is raised here (the others are `Stock`).
+        Err(ParseError::Builder(Stop::Raise(e))) if e.is_instance_of::<PyMemoryError>(py) => {
+            Err(Stop::Raise(bad_payload(py, &e)))
+        }
+        Err(ParseError::Builder(stop)) => Err(stop),
+        Err(ParseError::Syntax { .. } | ParseError::TooDeep | ParseError::Alloc(_)) => {
+            Err(Stop::Stock)
         }
     }
 }
@@ -58,7 +66,7 @@ fn key_slot(key: &str) -> usize {
 
 fn cached_key<'py>(py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
     if key.len() > KEY_CACHE_MAX_LEN {
-        return Ok(PyString::new(py, key).into_any());
+        return Ok(objects::new_str(py, key)?.into_any());
     }
     let slot = key_slot(key);
     if let Ok(mut cache) = KEY_CACHE.try_lock() {
@@ -78,7 +86,7 @@ fn cached_key<'py>(py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
 
 fn new_str<'py>(py: Python<'py>, s: JsonStr<'_>) -> PyResult<Bound<'py, PyAny>> {
     match s {
-        JsonStr::Str(s) => Ok(PyString::new(py, s).into_any()),
+        JsonStr::Str(s) => Ok(objects::new_str(py, s)?.into_any()),
         JsonStr::CodePoints(cps) => {
             // SAFETY: cps is a valid slice of UCS4 code units; the call copies it.
             unsafe {
@@ -87,7 +95,7 @@ fn new_str<'py>(py: Python<'py>, s: JsonStr<'_>) -> PyResult<Bound<'py, PyAny>> 
                     ffi::PyUnicode_FromKindAndData(
                         ffi::PyUnicode_4BYTE_KIND as std::os::raw::c_int,
                         cps.as_ptr().cast(),
-                        cps.len() as ffi::Py_ssize_t,
+                        ffi::Py_ssize_t::try_from(cps.len())?,
                     ),
                 )
             }
@@ -95,50 +103,53 @@ fn new_str<'py>(py: Python<'py>, s: JsonStr<'_>) -> PyResult<Bound<'py, PyAny>> 
     }
 }
 
+type Built<T> = Result<T, Stop>;
+
 impl<'py> Builder for PyBuilder<'py> {
     type Value = Bound<'py, PyAny>;
     type Array = Bound<'py, PyList>;
     type Object = Bound<'py, PyDict>;
-    type Error = PyErr;
+    type Error = Stop;
 
-    fn null(&mut self) -> PyResult<Self::Value> {
+    fn null(&mut self) -> Built<Self::Value> {
         Ok(self.py.None().into_bound(self.py))
     }
 
-    fn boolean(&mut self, v: bool) -> PyResult<Self::Value> {
+    fn boolean(&mut self, v: bool) -> Built<Self::Value> {
         Ok(pyo3::types::PyBool::new(self.py, v).to_owned().into_any())
     }
 
-    fn int(&mut self, v: i64) -> PyResult<Self::Value> {
-        Ok(v.into_pyobject(self.py)?.into_any())
+    fn int(&mut self, v: i64) -> Built<Self::Value> {
+        let Ok(int) = v.into_pyobject(self.py);
+        Ok(int.into_any())
     }
 
-    fn big_int(&mut self, digits: &str) -> PyResult<Self::Value> {
+    fn big_int(&mut self, digits: &str) -> Built<Self::Value> {
         // int(str): the same conversion (and digit limit) as json.loads.
-        self.py.get_type::<pyo3::types::PyInt>().call1((digits,))
+        Ok(self.py.get_type::<pyo3::types::PyInt>().call1((digits,))?)
     }
 
-    fn float(&mut self, v: f64) -> PyResult<Self::Value> {
+    fn float(&mut self, v: f64) -> Built<Self::Value> {
         Ok(PyFloat::new(self.py, v).into_any())
     }
 
-    fn string(&mut self, s: JsonStr<'_>) -> PyResult<Self::Value> {
-        new_str(self.py, s)
+    fn string(&mut self, s: JsonStr<'_>) -> Built<Self::Value> {
+        Ok(new_str(self.py, s)?)
     }
 
-    fn start_array(&mut self) -> PyResult<Self::Array> {
+    fn start_array(&mut self) -> Built<Self::Array> {
         Ok(PyList::empty(self.py))
     }
 
-    fn array_push(&mut self, a: &mut Self::Array, v: Self::Value) -> PyResult<()> {
-        a.append(v)
+    fn array_push(&mut self, a: &mut Self::Array, v: Self::Value) -> Built<()> {
+        Ok(a.append(v)?)
     }
 
-    fn end_array(&mut self, a: Self::Array) -> PyResult<Self::Value> {
+    fn end_array(&mut self, a: Self::Array) -> Built<Self::Value> {
         Ok(a.into_any())
     }
 
-    fn start_object(&mut self) -> PyResult<Self::Object> {
+    fn start_object(&mut self) -> Built<Self::Object> {
         Ok(PyDict::new(self.py))
     }
 
@@ -147,15 +158,15 @@ impl<'py> Builder for PyBuilder<'py> {
         o: &mut Self::Object,
         key: JsonStr<'_>,
         v: Self::Value,
-    ) -> PyResult<()> {
+    ) -> Built<()> {
         let key = match key {
             JsonStr::Str(k) => cached_key(self.py, k)?,
-            other => new_str(self.py, other)?,
+            cps @ JsonStr::CodePoints(_) => new_str(self.py, cps)?,
         };
-        o.set_item(key, v)
+        Ok(o.set_item(key, v)?)
     }
 
-    fn end_object(&mut self, o: Self::Object) -> PyResult<Self::Value> {
+    fn end_object(&mut self, o: Self::Object) -> Built<Self::Value> {
         if o.len() == 1 {
             if let Some((k, v)) = o.iter().next() {
                 if let Ok(key) = k.cast::<PyString>() {
@@ -209,30 +220,26 @@ fn fast_uuid<'py>(
     Ok(Some(obj))
 }
 
-fn fallback_error() -> PyErr {
-    pyo3::exceptions::PyValueError::new_err("handled by stock code")
-}
-
 /// `TaggedJSONSerializer.untag` for a one-key object `{tag: value}`; None
 /// when `tag` is not one of Flask's tag keys.
 fn untag<'py>(
     py: Python<'py>,
     tag: &[u8],
     value: &Bound<'py, PyAny>,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
+) -> Built<Option<Bound<'py, PyAny>>> {
     let out = match tag {
         b" t" => match value.cast::<PyList>() {
             Ok(list) => list.to_tuple().into_any(),
             Err(_) => py.get_type::<PyTuple>().call1((value,))?,
         },
         b" b" => {
-            let fast = value
-                .cast::<PyString>()
-                .ok()
-                .and_then(|s| s.to_str().ok().map(str::as_bytes))
-                .and_then(|s| STANDARD.decode(s).ok());
+            let text = value.cast::<PyString>().ok().and_then(|s| s.to_str().ok());
+            let fast = match text {
+                Some(text) => b64decode_canonical(text.as_bytes())?,
+                None => None,
+            };
             match fast {
-                Some(bytes) => PyBytes::new(py, &bytes).into_any(),
+                Some(bytes) => objects::new_bytes(py, &bytes)?.into_any(),
                 None => objects::b64decode(py)?.call1((value,))?,
             }
         }
@@ -260,9 +267,9 @@ fn untag<'py>(
         b" di" => {
             // `{key[:-2]: value[key]}` for the first key; anything but a
             // non-empty dict with a str first key is left to stock code.
-            let dict = value.cast::<PyDict>().map_err(|_| fallback_error())?;
-            let (k, v) = dict.iter().next().ok_or_else(fallback_error)?;
-            let k = k.cast::<PyString>().map_err(|_| fallback_error())?;
+            let dict = value.cast::<PyDict>()?;
+            let (k, v) = dict.iter().next().ok_or(Stop::Stock)?;
+            let k = k.cast::<PyString>()?;
             // SAFETY: k is a str; PyUnicode_Substring returns a new reference.
             let stripped = unsafe {
                 let n = ffi::PyUnicode_GetLength(k.as_ptr());

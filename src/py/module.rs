@@ -9,10 +9,8 @@ use crate::py::{codec, interpreter, objects, watch};
 /// `zlib.compress(data)` as this build's own zlib computes it (used by
 /// the import-time self-check), whichever deflater payloads use.
 #[pyfunction]
-fn compress<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
-    let mut out = Vec::with_capacity(data.len() / 2 + 64);
-    crate::compress::compress_into(data, &mut out);
-    PyBytes::new(py, &out)
+fn compress<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    codec::compress_bytes(py, data)
 }
 
 /// What compresses payloads: "native" (this build's zlib) or

@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyString};
 
 /// Imports `module.name` once and returns it, borrowed for `'py`.
 macro_rules! cached_attr {
@@ -20,11 +21,27 @@ macro_rules! cached_attr {
 cached_attr!(bad_signature, "itsdangerous.exc", "BadSignature");
 cached_attr!(bad_time_signature, "itsdangerous.exc", "BadTimeSignature");
 cached_attr!(signature_expired, "itsdangerous.exc", "SignatureExpired");
+cached_attr!(bad_payload, "itsdangerous.exc", "BadPayload");
 cached_attr!(uuid_class, "uuid", "UUID");
 cached_attr!(markup_class, "markupsafe", "Markup");
 cached_attr!(parse_date, "werkzeug.http", "parse_date");
 cached_attr!(b64decode, "base64", "b64decode");
 cached_attr!(flask_default, "flask.json.provider", "_default");
+
+/// A new str holding `s`; `MemoryError` (never a panic, unlike
+/// `PyString::new`) when it cannot be allocated, as sizes come from the input.
+pub(crate) fn new_str<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyString>> {
+    PyString::from_bytes(py, s.as_bytes())
+}
+
+/// A new bytes object holding `b`; `MemoryError` (never a panic, unlike
+/// `PyBytes::new`) when it cannot be allocated.
+pub(crate) fn new_bytes<'py>(py: Python<'py>, b: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    PyBytes::new_with(py, b.len(), |dst| {
+        dst.copy_from_slice(b);
+        Ok(())
+    })
+}
 
 /// `uuid.SafeUUID.unknown`, what `UUID(hex)` stores in `is_safe`.
 pub(crate) fn safe_uuid_unknown(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
@@ -40,8 +57,8 @@ pub(crate) fn safe_uuid_unknown(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 }
 
 /// The interpreter's own `datetime.datetime` (never a patched stand-in).
-pub(crate) fn datetime_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    Ok(py.get_type::<pyo3::types::PyDateTime>().into_any())
+pub(crate) fn datetime_class(py: Python<'_>) -> Bound<'_, PyAny> {
+    py.get_type::<pyo3::types::PyDateTime>().into_any()
 }
 
 /// Whether `datetime.datetime` is still the interpreter's own class (time
@@ -53,7 +70,7 @@ pub(crate) fn datetime_is_real(py: Python<'_>) -> PyResult<bool> {
         Ok(py.import("datetime")?.unbind())
     })?;
     let current = module.bind(py).getattr("datetime")?;
-    Ok(current.is(&datetime_class(py)?))
+    Ok(current.is(datetime_class(py)))
 }
 
 /// `datetime.timezone.utc`.
@@ -75,6 +92,7 @@ pub(crate) struct Fallback;
 
 #[pymethods]
 impl Fallback {
+    #[allow(clippy::unused_self)] // pyo3 methods take self
     fn __repr__(&self) -> &'static str {
         "<flask_fastsession fallback>"
     }
@@ -86,6 +104,7 @@ pub(crate) struct Invalid;
 
 #[pymethods]
 impl Invalid {
+    #[allow(clippy::unused_self)] // pyo3 methods take self
     fn __repr__(&self) -> &'static str {
         "<flask_fastsession invalid>"
     }

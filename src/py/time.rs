@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDateAccess, PyDateTime, PyDelta, PyDeltaAccess, PyTimeAccess, PyTzInfoAccess};
 
 use crate::expiry;
+use crate::py::errors::{guarded, Stop};
 use crate::py::objects;
 
 /// Seconds since the epoch of a datetime's fields read as UTC.
@@ -61,6 +62,19 @@ pub(crate) fn expires_header(
     now: &Bound<'_, PyAny>,
     lifetime: &Bound<'_, PyAny>,
 ) -> PyResult<Option<String>> {
+    guarded(
+        py,
+        "expires_header",
+        || Ok(None),
+        || expires_header_inner(py, now, lifetime),
+    )
+}
+
+fn expires_header_inner(
+    py: Python<'_>,
+    now: &Bound<'_, PyAny>,
+    lifetime: &Bound<'_, PyAny>,
+) -> Result<Option<String>, Stop> {
     let (Ok(now), Ok(lifetime)) = (now.cast::<PyDateTime>(), lifetime.cast::<PyDelta>()) else {
         return Ok(None);
     };

@@ -57,7 +57,11 @@ fn version(dict: &Bound<'_, PyDict>, tagged: bool) -> Option<u64> {
     let offset = std::mem::size_of::<ffi::PyObject>() + std::mem::size_of::<ffi::Py_ssize_t>();
     // SAFETY: a live dict object of a CPython that keeps the tag at this
     // offset (checked by the caller through the running interpreter's version).
-    Some(unsafe { dict.as_ptr().cast::<u8>().add(offset).cast::<u64>().read() })
+    let mut tag = [0u8; 8];
+    unsafe {
+        std::ptr::copy_nonoverlapping(dict.as_ptr().cast::<u8>().add(offset), tag.as_mut_ptr(), 8);
+    }
+    Some(u64::from_ne_bytes(tag))
 }
 
 /// Whether the running interpreter maintains dict version tags.
