@@ -337,17 +337,22 @@ def payload_segment(cookie: str) -> str:
     return cookie.rsplit(".", 2)[0]
 
 
-def bench_open_save(w: wl.Workload, cold: bool) -> Bench:
+def bench_open_save(w: wl.Workload, cold: bool, read_only: bool = False) -> Bench:
     """``open_session`` on a real request carrying the cookie, one change to
     the session, ``save_session`` into a fresh response. Cold: request i
     carries variant i and the view sets variant i+1 (a changed session);
     warm: variant 0 re-saved unchanged but modified (a permanent session's
     refresh). The request objects are built once, so werkzeug's cookie
-    parsing (cached on the request) is outside the loop."""
+    parsing (cached on the request) is outside the loop.
+
+    ``read_only``: the view only reads ``vary_key``, so the session is
+    re-saved unchanged and not modified (``SESSION_REFRESH_EACH_REQUEST``);
+    cold, request i carries variant i and variant i is saved."""
     stock, fast = sides(w)
     n_pool = wl.POOL if cold else 1
     key = w.vary_key
     values = [w.vary_value(i) for i in range(wl.POOL)]
+    operation = "open+read+save" if read_only else "open+save"
 
     def cookies() -> list[str]:
         with stock.app.app_context():
@@ -364,7 +369,15 @@ def bench_open_save(w: wl.Workload, cold: bool) -> Bench:
         open_session: t.Callable[[Flask, t.Any], t.Any] = iface.open_session
         save_session = iface.save_session
         response_class = app.response_class
-        if cold:
+        if read_only:
+
+            def body(i: int) -> t.Any:
+                s = open_session(app, reqs[i & MASK] if cold else reqs[0])
+                s.get(key)
+                r = response_class()
+                save_session(app, s, r)
+                return r
+        elif cold:
 
             def body(i: int) -> t.Any:
                 s = open_session(app, reqs[i & MASK])
@@ -391,25 +404,85 @@ def bench_open_save(w: wl.Workload, cold: bool) -> Bench:
         for i in range(n_pool):
             with stock.app.app_context():
                 expected = stock_check(i)
-                saved = w.variant((i + 1) & MASK if cold else 0)
+                saved = w.variant(i if read_only else (i + 1) & MASK if cold else 0)
                 want_payload = payload_segment(stock.serializer.dumps(saved))
             with fast.app.app_context(), native_only("open_session + save_session"):
                 got = fast_check(i)
             check(
                 set_cookie_headers(got) == set_cookie_headers(expected),
-                f"open+save: Set-Cookie/Vary differ (variant {i})",
+                f"{operation}: Set-Cookie/Vary differ (variant {i})",
             )
             check(
                 payload_segment(session_cookie(got)) == want_payload,
-                f"open+save: saved session is not the opened one, modified (variant {i})",
+                f"{operation}: saved session is not the opened one"
+                f"{'' if read_only else ', modified'} (variant {i})",
             )
     live = cookies()  # signed with the real clock: not expired while timing
     return Bench(
         w.name,
-        f"open+save {'cold' if cold else 'warm'}",
+        f"{operation} {'cold' if cold else 'warm'}",
         timed_loop(stock.app, cycle(stock, requests(stock.app, live))),
         timed_loop(fast.app, cycle(fast, requests(fast.app, live))),
         [f"{n_pool} Set-Cookie + Vary header set(s) identical, native path"],
+    )
+
+
+def bench_open_read_save(w: wl.Workload, cold: bool) -> Bench:
+    return bench_open_save(w, cold, read_only=True)
+
+
+def bench_new_serializer(w: wl.Workload, cold: bool, op: str) -> Bench:
+    """``app.session_interface.get_signing_serializer(app).dumps(session)``
+    (or ``.loads(cookie)``) in an app context: the serializer built for
+    every call, as Flask's ``open_session`` and ``save_session`` build it.
+    Cold rotates over the variants, warm repeats variant 0."""
+    stock, fast = sides(w)
+    pool = w.variants() if cold else [w.session]
+    check(
+        type(wl.signing_serializer(fast.app)) is flask_fastsession.FastSigningSerializer,
+        "fast get_signing_serializer: not a FastSigningSerializer",
+    )
+
+    def body_for(side: Side, items: list[t.Any]) -> t.Callable[[int], t.Any]:
+        app = side.app
+        gss: t.Callable[[Flask], t.Any] = t.cast(
+            t.Any, app.session_interface
+        ).get_signing_serializer
+        if op == "dumps":
+
+            def body(i: int) -> t.Any:
+                return gss(app).dumps(items[i & MASK] if cold else items[0])
+        else:
+
+            def body(i: int) -> t.Any:
+                return gss(app).loads(items[i & MASK] if cold else items[0])
+
+        return body
+
+    n = len(pool)
+    if op == "dumps":
+        items = pool
+        with wl.frozen_time():
+            with stock.app.app_context():
+                expected = [body_for(stock, items)(i) for i in range(n)]
+            with fast.app.app_context(), native_only("serializer+dumps"):
+                got = [body_for(fast, items)(i) for i in range(n)]
+        check(got == expected, "serializer+dumps: fast cookie differs from stock")
+        what = f"{n} cookie(s) identical, native path"
+    else:
+        with stock.app.app_context():
+            items = [stock.serializer.dumps(s) for s in pool]  # real clock: not expired
+            expected = [body_for(stock, items)(i) for i in range(n)]
+        with fast.app.app_context(), native_only("serializer+loads"):
+            got = [body_for(fast, items)(i) for i in range(n)]
+        check(all(map(same_value, expected, got)), "serializer+loads: fast value differs")
+        what = f"{n} loaded session(s) identical (types included), native path"
+    return Bench(
+        w.name,
+        f"serializer+{op} {'cold' if cold else 'warm'}",
+        timed_loop(stock.app, body_for(stock, items)),
+        timed_loop(fast.app, body_for(fast, items)),
+        [what],
     )
 
 
@@ -486,7 +559,10 @@ def bench_request(w: wl.Workload, cold: bool) -> Bench:
 BUILDERS: list[tuple[str, t.Callable[[wl.Workload, bool], Bench]]] = [
     ("dumps", bench_dumps),
     ("loads", bench_loads),
+    ("serializer+dumps", functools.partial(bench_new_serializer, op="dumps")),
+    ("serializer+loads", functools.partial(bench_new_serializer, op="loads")),
     ("open+save", bench_open_save),
+    ("open+read+save", bench_open_read_save),
     ("request", bench_request),
 ]
 
