@@ -8,7 +8,8 @@ DEV_PACKAGES := "maturin>=1.7,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.
 	"quart>=0.20; python_version >= '3.11'"
 MYPY := "mypy>=1.11"
 
-.PHONY: help venv develop demo test test-rust test-python matrix lint lint-rust lint-python fmt bench fuzz clean
+.PHONY: help venv develop demo test test-rust test-python matrix lint lint-rust lint-python fmt bench bench-http \
+	bench-instructions fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +56,14 @@ fmt: ## Format the Rust code
 bench: develop ## Benchmarks: stock vs fast in one run, medians and ratios
 	$(PY) -m pip install -q -r benches/requirements.txt
 	$(PY) benches/run.py
+
+bench-http: develop ## gunicorn + wrk: stock vs fast vs null session, two endpoints (needs wrk)
+	$(PY) -m pip install -q -r benches/requirements.txt
+	$(PY) benches/e2e.py
+
+bench-instructions: develop ## Instructions per request (callgrind): stock vs fast vs null, profile
+	$(PY) -m pip install -q -r benches/requirements.txt
+	$(PY) benches/instructions.py
 
 FUZZ_SECONDS ?= 60
 fuzz: develop ## Fuzz the native decoders for FUZZ_SECONDS per target

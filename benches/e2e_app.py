@@ -1,10 +1,12 @@
 """The app gunicorn serves in the end-to-end benchmark (``e2e.py``).
 
-``FASTSESSION_BENCH_IMPL=stock|fast`` picks the session interface; the rest
-is ``workloads.make_app`` with the ``typical`` workload: ``/`` reads the
-session and writes one key of it, and the session is permanent, so every
-response carries a fresh ``Set-Cookie``. ``X-Session-Impl`` tells the
-benchmark which implementation answered (``fast-native`` only when
+``FASTSESSION_BENCH_IMPL=stock|fast|null`` picks the session interface
+(``endpoints.make_app``): the ``typical`` workload's app, whose ``/read``
+only reads the (permanent, so re-saved) session and whose ``/write`` changes
+it; ``/`` is ``run.py``'s view. ``FASTSESSION_BENCH_COOKIE`` is the cookie
+the load generator sends: the null interface decodes it once, at start-up
+(signed now by stock Flask if unset). ``X-Session-Impl`` tells the benchmark
+which implementation answered (``fast-native`` only when
 ``FastSessionInterface.uses_native`` holds).
 """
 
@@ -13,18 +15,18 @@ from __future__ import annotations
 import os
 
 from flask import Response
-from flask.sessions import SecureCookieSessionInterface
 
+import endpoints as ep
 import workloads as wl
 from flask_fastsession import FastSessionInterface
 
 IMPL = os.environ.get("FASTSESSION_BENCH_IMPL", "")
-if IMPL not in ("stock", "fast"):
-    raise RuntimeError("set FASTSESSION_BENCH_IMPL to 'stock' or 'fast'")
+if IMPL not in ep.IMPLS:
+    raise RuntimeError(f"set FASTSESSION_BENCH_IMPL to one of {', '.join(ep.IMPLS)}")
 
-app = wl.make_app(
-    FastSessionInterface() if IMPL == "fast" else SecureCookieSessionInterface(),
-    wl.typical(),
+_workload = wl.typical()
+app = ep.make_app(
+    IMPL, _workload, os.environ.get("FASTSESSION_BENCH_COOKIE") or ep.stock_cookie(_workload)
 )
 _LABEL = "fast-native" if FastSessionInterface.uses_native(app) else IMPL
 

@@ -38,10 +38,8 @@ import typing as t
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 from flask import Flask
-from itsdangerous.url_safe import URLSafeSerializerMixin
 
 import flask_fastsession
 from flask_fastsession import FastSessionInterface
@@ -135,33 +133,55 @@ def same_value(a: t.Any, b: t.Any) -> bool:
 
 
 @contextmanager
-def count_stock_payload_calls() -> t.Iterator[list[int]]:
-    """Counts calls into itsdangerous's payload (de)serialisation: any fast
-    call that gets there was handed to stock code."""
-    calls = [0]
-    dump, load = URLSafeSerializerMixin.dump_payload, URLSafeSerializerMixin.load_payload
+def record_calls() -> t.Iterator[set[tuple[str, str]]]:
+    """Every (module, function name) called in this thread inside the block,
+    Python functions and builtins alike, seen through ``sys.setprofile``.
 
-    def counted_dump(self: t.Any, obj: t.Any) -> bytes:
-        calls[0] += 1
-        return dump(self, obj)
+    Nothing is patched: flask-fastsession hands a call to stock code when
+    the stock functions it stands in for have been replaced, so a counting
+    wrapper would itself turn the native path off."""
+    seen: set[tuple[str, str]] = set()
 
-    def counted_load(self: t.Any, payload: bytes, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        calls[0] += 1
-        return load(self, payload, *args, **kwargs)
+    def hook(frame: t.Any, event: str, arg: t.Any) -> None:
+        if event == "call":
+            seen.add((str(frame.f_globals.get("__name__")), frame.f_code.co_name))
+        elif event == "c_call":
+            module = getattr(arg, "__module__", None)
+            owner = getattr(arg, "__self__", None)
+            if module is None and owner is not None:
+                module = owner.__name__ if type(owner) is type(sys) else type(owner).__module__
+            seen.add((str(module), getattr(arg, "__name__", "?")))
 
-    with (
-        mock.patch.object(URLSafeSerializerMixin, "dump_payload", counted_dump),
-        mock.patch.object(URLSafeSerializerMixin, "load_payload", counted_load),
-    ):
-        yield calls
+    old = sys.getprofile()
+    sys.setprofile(hook)
+    try:
+        yield seen
+    finally:
+        sys.setprofile(old)
+
+
+#: What a call that fell back to stock code reaches: itsdangerous's payload
+#: (de)serialisation and the zlib module.
+STOCK_PAYLOAD_CODE = (("itsdangerous", "dump_payload"), ("itsdangerous", "load_payload"))
+
+
+def stock_payload_calls(seen: set[tuple[str, str]]) -> list[str]:
+    return sorted(
+        f"{module}.{name}"
+        for module, name in seen
+        if module == "zlib"
+        or any(module.startswith(m) and name == n for m, n in STOCK_PAYLOAD_CODE)
+    )
 
 
 @contextmanager
 def native_only(what: str) -> t.Iterator[None]:
-    """Fails the check if anything inside hands a call to stock itsdangerous."""
-    with count_stock_payload_calls() as calls:
+    """Fails the check if anything inside reaches itsdangerous's payload
+    code or the zlib module, i.e. was handed to stock code."""
+    with record_calls() as seen:
         yield
-    check(calls[0] == 0, f"{what}: {calls[0]} call(s) fell back to stock itsdangerous")
+    stock = stock_payload_calls(seen)
+    check(not stock, f"{what}: fell back to stock code ({', '.join(stock)})")
 
 
 def set_cookie_headers(response: t.Any) -> list[tuple[str, str]]:
@@ -319,17 +339,22 @@ def payload_segment(cookie: str) -> str:
     return cookie.rsplit(".", 2)[0]
 
 
-def bench_open_save(w: wl.Workload, cold: bool) -> Bench:
+def bench_open_save(w: wl.Workload, cold: bool, read_only: bool = False) -> Bench:
     """``open_session`` on a real request carrying the cookie, one change to
     the session, ``save_session`` into a fresh response. Cold: request i
     carries variant i and the view sets variant i+1 (a changed session);
     warm: variant 0 re-saved unchanged but modified (a permanent session's
     refresh). The request objects are built once, so werkzeug's cookie
-    parsing (cached on the request) is outside the loop."""
+    parsing (cached on the request) is outside the loop.
+
+    ``read_only``: the view only reads ``vary_key``, so the session is
+    re-saved unchanged and not modified (``SESSION_REFRESH_EACH_REQUEST``);
+    cold, request i carries variant i and variant i is saved."""
     stock, fast = sides(w)
     n_pool = wl.POOL if cold else 1
     key = w.vary_key
     values = [w.vary_value(i) for i in range(wl.POOL)]
+    operation = "open+read+save" if read_only else "open+save"
 
     def cookies() -> list[str]:
         with stock.app.app_context():
@@ -346,7 +371,15 @@ def bench_open_save(w: wl.Workload, cold: bool) -> Bench:
         open_session: t.Callable[[Flask, t.Any], t.Any] = iface.open_session
         save_session = iface.save_session
         response_class = app.response_class
-        if cold:
+        if read_only:
+
+            def body(i: int) -> t.Any:
+                s = open_session(app, reqs[i & MASK] if cold else reqs[0])
+                s.get(key)
+                r = response_class()
+                save_session(app, s, r)
+                return r
+        elif cold:
 
             def body(i: int) -> t.Any:
                 s = open_session(app, reqs[i & MASK])
@@ -373,25 +406,85 @@ def bench_open_save(w: wl.Workload, cold: bool) -> Bench:
         for i in range(n_pool):
             with stock.app.app_context():
                 expected = stock_check(i)
-                saved = w.variant((i + 1) & MASK if cold else 0)
+                saved = w.variant(i if read_only else (i + 1) & MASK if cold else 0)
                 want_payload = payload_segment(stock.serializer.dumps(saved))
             with fast.app.app_context(), native_only("open_session + save_session"):
                 got = fast_check(i)
             check(
                 set_cookie_headers(got) == set_cookie_headers(expected),
-                f"open+save: Set-Cookie/Vary differ (variant {i})",
+                f"{operation}: Set-Cookie/Vary differ (variant {i})",
             )
             check(
                 payload_segment(session_cookie(got)) == want_payload,
-                f"open+save: saved session is not the opened one, modified (variant {i})",
+                f"{operation}: saved session is not the opened one"
+                f"{'' if read_only else ', modified'} (variant {i})",
             )
     live = cookies()  # signed with the real clock: not expired while timing
     return Bench(
         w.name,
-        f"open+save {'cold' if cold else 'warm'}",
+        f"{operation} {'cold' if cold else 'warm'}",
         timed_loop(stock.app, cycle(stock, requests(stock.app, live))),
         timed_loop(fast.app, cycle(fast, requests(fast.app, live))),
         [f"{n_pool} Set-Cookie + Vary header set(s) identical, native path"],
+    )
+
+
+def bench_open_read_save(w: wl.Workload, cold: bool) -> Bench:
+    return bench_open_save(w, cold, read_only=True)
+
+
+def bench_new_serializer(w: wl.Workload, cold: bool, op: str) -> Bench:
+    """``app.session_interface.get_signing_serializer(app).dumps(session)``
+    (or ``.loads(cookie)``) in an app context: the serializer built for
+    every call, as Flask's ``open_session`` and ``save_session`` build it.
+    Cold rotates over the variants, warm repeats variant 0."""
+    stock, fast = sides(w)
+    pool = w.variants() if cold else [w.session]
+    check(
+        type(wl.signing_serializer(fast.app)) is flask_fastsession.FastSigningSerializer,
+        "fast get_signing_serializer: not a FastSigningSerializer",
+    )
+
+    def body_for(side: Side, items: list[t.Any]) -> t.Callable[[int], t.Any]:
+        app = side.app
+        gss: t.Callable[[Flask], t.Any] = t.cast(
+            t.Any, app.session_interface
+        ).get_signing_serializer
+        if op == "dumps":
+
+            def body(i: int) -> t.Any:
+                return gss(app).dumps(items[i & MASK] if cold else items[0])
+        else:
+
+            def body(i: int) -> t.Any:
+                return gss(app).loads(items[i & MASK] if cold else items[0])
+
+        return body
+
+    n = len(pool)
+    if op == "dumps":
+        items = pool
+        with wl.frozen_time():
+            with stock.app.app_context():
+                expected = [body_for(stock, items)(i) for i in range(n)]
+            with fast.app.app_context(), native_only("serializer+dumps"):
+                got = [body_for(fast, items)(i) for i in range(n)]
+        check(got == expected, "serializer+dumps: fast cookie differs from stock")
+        what = f"{n} cookie(s) identical, native path"
+    else:
+        with stock.app.app_context():
+            items = [stock.serializer.dumps(s) for s in pool]  # real clock: not expired
+            expected = [body_for(stock, items)(i) for i in range(n)]
+        with fast.app.app_context(), native_only("serializer+loads"):
+            got = [body_for(fast, items)(i) for i in range(n)]
+        check(all(map(same_value, expected, got)), "serializer+loads: fast value differs")
+        what = f"{n} loaded session(s) identical (types included), native path"
+    return Bench(
+        w.name,
+        f"serializer+{op} {'cold' if cold else 'warm'}",
+        timed_loop(stock.app, body_for(stock, items)),
+        timed_loop(fast.app, body_for(fast, items)),
+        [what],
     )
 
 
@@ -468,7 +561,10 @@ def bench_request(w: wl.Workload, cold: bool) -> Bench:
 BUILDERS: list[tuple[str, t.Callable[[wl.Workload, bool], Bench]]] = [
     ("dumps", bench_dumps),
     ("loads", bench_loads),
+    ("serializer+dumps", functools.partial(bench_new_serializer, op="dumps")),
+    ("serializer+loads", functools.partial(bench_new_serializer, op="loads")),
     ("open+save", bench_open_save),
+    ("open+read+save", bench_open_read_save),
     ("request", bench_request),
 ]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import random
 import sys
@@ -173,21 +174,46 @@ WORKLOADS: dict[str, t.Callable[[], Workload]] = {
 }
 
 
+#: The ``/write`` view cycles over variants 1 to this.
+WRITE_CYCLE = 0xFFFF
+
+
 def make_app(interface: SessionInterface, workload: Workload | None = None) -> Flask:
     """A Flask app with the bench secret key and Flask's default session
-    config, using ``interface``. With ``workload``, ``/`` reads the session
-    and writes ``workload.vary_key`` (set to variant ``?v=`` of it)."""
+    config, using ``interface``. With ``workload``, three views that read the
+    session (``_user_id`` or ``user_id``):
+
+    - ``/`` also sets ``workload.vary_key`` to variant ``?v=`` of it;
+    - ``/read`` only reads;
+    - ``/write`` also sets ``workload.vary_key`` to the next of variants 1 to
+      :data:`WRITE_CYCLE` in turn (a counter per app): consecutive responses
+      carry different sessions, and a session comes back only after 65,534
+      others.
+    """
     app = Flask("flask_fastsession_bench")
     app.config.update(SECRET_KEY=SECRET_KEY)
     app.session_interface = interface
     if workload is not None:
         values = [workload.vary_value(i) for i in range(POOL)]
         key = workload.vary_key
+        vary_value = workload.vary_value
+        counter = itertools.count()
 
         @app.route("/")
         def index() -> str:
             user = session.get("_user_id", session.get("user_id"))
             session[key] = values[int(request.args.get("v", 0))]
+            return f"hello {user}"
+
+        @app.route("/read")
+        def read() -> str:
+            user = session.get("_user_id", session.get("user_id"))
+            return f"hello {user}"
+
+        @app.route("/write")
+        def write() -> str:
+            user = session.get("_user_id", session.get("user_id"))
+            session[key] = vary_value(1 + next(counter) % WRITE_CYCLE)
             return f"hello {user}"
 
     return app
