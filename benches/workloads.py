@@ -42,7 +42,7 @@ SECRET_KEY = "flask-fastsession benchmark key, not a secret"
 #: Frozen clock for the identity checks and the fixtures (2025-01-15 12:00:00 UTC).
 FROZEN_TS = 1736942400
 #: Number of distinct variants a cold benchmark rotates over.
-POOL = 256
+POOL = 4096
 SEED = 20250115
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -73,10 +73,12 @@ def _hex(rng: random.Random, n: int) -> str:
 
 
 def _token_variant(base: str) -> t.Callable[[int], str]:
-    """Variant ``i`` of a hex token: its last four digits replaced by ``i`` in hex."""
+    """Variant ``i`` of a hex token: ``i`` added to its last four hex digits
+    (mod 16**4), so variants 0 to 65,535 are all distinct and 0 is ``base``."""
+    last = int(base[-4:], 16)
 
     def vary(i: int) -> str:
-        return base if i == 0 else base[:-4] + f"{i:04x}"
+        return base[:-4] + f"{(last + i) % 0x10000:04x}"
 
     return vary
 
