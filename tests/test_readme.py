@@ -16,9 +16,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tomllib
 import typing as t
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, as a package (a dev dependency there)
+    import tomli as tomllib
 
 import pytest
 
