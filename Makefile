@@ -68,9 +68,16 @@ bench: develop ## Benchmarks: stock vs fast in one run, medians and ratios
 	$(PY) -m pip install -q -r benches/requirements.txt
 	$(PY) benches/run.py
 
+wheel: venv ## Release wheel for $(PYTHON) in dist/ (Linux: manylinux2014 via zig, system libz.so.1)
+	$(PY) -m pip install -q "ziglang>=0.13; sys_platform == 'linux'" "auditwheel>=6; sys_platform == 'linux'"
+	$(PY) scripts/build_wheel.py --interpreter $(abspath $(PY)) --out dist
+
+sdist: venv ## Source distribution in dist/ (with fuzz/, LICENSE and THIRD-PARTY-NOTICES)
+	env -u VIRTUAL_ENV $(VENV)/bin/maturin sdist --out dist
+
 FUZZ_SECONDS ?= 60
 fuzz: develop ## Fuzz the native decoders for FUZZ_SECONDS per target
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 clean: ## Remove build outputs
-	rm -rf target $(VENV) .pytest_cache .hypothesis
+	rm -rf target dist $(VENV) .pytest_cache .hypothesis

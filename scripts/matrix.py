@@ -146,7 +146,7 @@ def source_digest() -> str:
 
 def build_wheel(python: str) -> Path:
     """Build the release wheel with maturin (in a builder venv); return its path."""
-    builder = ensure_venv(MATRIX_DIR / "builder", python, ["maturin>=1.7,<2"])
+    builder = ensure_venv(MATRIX_DIR / "builder", python, ["maturin>=1.9.2,<2"])
     digest = source_digest()
     stamp = WHEEL_DIR / ".source-digest"
     wheels = sorted(WHEEL_DIR.glob("*.whl"))

@@ -129,7 +129,7 @@ def _check_pip_install(args: list[str]) -> None:
     version = flask_fastsession.__version__
     for target in args[1:]:
         if target.endswith(".whl"):
-            assert re.fullmatch(rf"flask_fastsession-{re.escape(version)}-cp\d+-cp\d+-\w+\.whl", target), target
+            assert re.fullmatch(rf"flask_fastsession-{re.escape(version)}-cp\d+-cp\d+-[\w.]+\.whl", target), target
         elif target.endswith(".tar.gz"):
             assert target == f"flask_fastsession-{version}.tar.gz", target
         else:
