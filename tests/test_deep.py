@@ -3,13 +3,14 @@
 Stock's tagger recurses in Python, so ``dumps`` of a 10,000-deep structure or of a
 self-referencing container raises ``RecursionError``; ``loads`` of a validly signed cookie
 holding 100,000 nested arrays raises ``BadPayload`` (json's C scanner hits the recursion
-limit). How deep stock gets, and how it fails, depends on the interpreter (CPython 3.12+
-also caps the C JSON encoder's recursion; on 3.10 Python calls recurse on the C stack), so
-no test assumes it: stock runs first, alone, in a subprocess, and its observed outcome is
-the expectation. Then fast runs alone in a subprocess: a crash there is a failure (a clean
-one, not a dead test run), and so is any other outcome than stock's. Finally both run in
-one process (pytest's own, under its deeper stack, when the limits are the default ones)
-for the full comparison: same bytes, same values, same exception classes and messages.
+limit). How deep stock gets, and how it fails, depends on the interpreter (CPython 3.12
+and 3.13 also cap the C JSON encoder's recursion; on 3.10 Python calls recurse on the C
+stack), so no test assumes it: stock runs first, alone, in a subprocess, and its observed
+outcome is the expectation. Then fast runs alone in a subprocess: a crash there is a
+failure (a clean one, not a dead test run), and so is any other outcome than stock's.
+Finally both run in one process (pytest's own, under its deeper stack, when the limits are
+the default ones) for the full comparison: same bytes, same values, same exception
+classes and messages.
 
 Depths between ~340 and ~10,000 are deliberately not tested: there stock's outcome
 depends on the current Python stack depth and recursion limit, which no native code can
@@ -365,7 +366,8 @@ RAISED_STACK_MIB = 256
 def test_deep_dumps_with_raised_recursion_limit(name: str) -> None:
     """With sys.setrecursionlimit(50_000), whatever stock does with 10,000 levels, fast
     does: the same cookie where stock writes one (3.10, 3.11), the same exception where
-    it raises (3.12+: the C JSON encoder keeps its own recursion cap), never a crash."""
+    it raises (3.12 and 3.13: the C JSON encoder keeps its own recursion cap, about
+    1,490 and 9,990 levels of lists), never a crash."""
     kwargs = {"recursion_limit": RAISED_LIMIT, "stack_mib": RAISED_STACK_MIB}
     if stock_then_fast("raised_limit_summaries", name, **kwargs):
         both = run_isolated("check_dumps_raised_limit", name, **kwargs)
