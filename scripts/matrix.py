@@ -149,7 +149,8 @@ def source_digest() -> str:
 def build_wheel(python: str) -> Path:
     """Build the release wheel with maturin (in a builder venv); return its path."""
     builder = ensure_venv(MATRIX_DIR / "builder", python, ["maturin>=1.9.2,<2"])
-    digest = source_digest()
+    # The wheel is for one Python: another interpreter needs another build.
+    digest = source_digest() + " " + python
     stamp = WHEEL_DIR / ".source-digest"
     wheels = sorted(WHEEL_DIR.glob("*.whl"))
     if stamp.exists() and stamp.read_text() == digest and len(wheels) == 1:
