@@ -4,17 +4,20 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
-DEV_PACKAGES := "maturin>=1.7,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2" \
-	"quart>=0.20; python_version >= '3.11'"
+# Extra pytest arguments for `make test` (scripts/pythons.py passes --junitxml).
+PYTEST_ARGS ?=
+# Quart 0.20 on Python 3.10, 0.22 on 3.11+; tomllib is tomli before 3.11.
+DEV_PACKAGES := "maturin>=1.9.2,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2" \
+	"quart>=0.20" "tomli>=1.1; python_version < '3.11'"
 MYPY := "mypy>=1.11"
 
-.PHONY: help venv develop demo test test-rust test-python matrix lint lint-rust lint-python fmt bench bench-http \
-	bench-instructions fuzz clean
+.PHONY: help venv develop demo test test-rust test-python pythons matrix lint lint-rust lint-python fmt bench \
+	bench-http bench-instructions wheel sdist fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q $(DEV_PACKAGES)
@@ -34,16 +37,24 @@ test-rust: ## Unit tests of the pure-Rust core
 	cargo test --lib -q
 
 test-python: develop ## Differential tests against stock Flask (slow soaks included)
-	FASTSESSION_SLOW=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q
+	FASTSESSION_SLOW=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# `make pythons`: the hypothesis profile of the interpreters other than $(PYTHON).
+PYTHONS_HYPOTHESIS_PROFILE ?= $(HYPOTHESIS_PROFILE)
+
+pythons: ## make test on every supported CPython found (pyenv), each in its own venv
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) PYTHONS_HYPOTHESIS_PROFILE=$(PYTHONS_HYPOTHESIS_PROFILE) \
+		$(PYTHON) scripts/pythons.py
 
 matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)
 	$(PYTHON) scripts/matrix.py
 
-lint: lint-rust lint-python ## cargo fmt --check, clippy -D warnings, mypy --strict, stubtest
+lint: lint-rust lint-python ## cargo fmt, clippy -D warnings, notices, mypy --strict, stubtest
 
-lint-rust: ## cargo fmt --check and clippy -D warnings
+lint-rust: ## cargo fmt --check, clippy -D warnings, THIRD-PARTY-NOTICES up to date with Cargo.lock
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	$(PYTHON) scripts/third_party_notices.py --check
 
 lint-python: develop ## mypy --strict on the package, stubtest of _native.pyi against the build
 	$(PY) -c "import mypy" 2>/dev/null || $(PY) -m pip install -q $(MYPY)
@@ -65,9 +76,16 @@ bench-instructions: develop ## Instructions per request (callgrind): stock vs fa
 	$(PY) -m pip install -q -r benches/requirements.txt
 	$(PY) benches/instructions.py
 
+wheel: venv ## Release wheel for $(PYTHON) in dist/ (Linux: manylinux2014 via zig, system libz.so.1)
+	$(PY) -m pip install -q "ziglang>=0.13; sys_platform == 'linux'" "auditwheel>=6; sys_platform == 'linux'"
+	$(PY) scripts/build_wheel.py --interpreter $(abspath $(PY)) --out dist
+
+sdist: venv ## Source distribution in dist/ (with fuzz/, LICENSE and THIRD-PARTY-NOTICES)
+	env -u VIRTUAL_ENV $(VENV)/bin/maturin sdist --out dist
+
 FUZZ_SECONDS ?= 60
 fuzz: develop ## Fuzz the native decoders for FUZZ_SECONDS per target
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 clean: ## Remove build outputs
-	rm -rf target $(VENV) .pytest_cache .hypothesis
+	rm -rf target dist $(VENV) .pytest_cache .hypothesis

@@ -68,9 +68,11 @@ class Entry:
         ]
 
 
-#: Quart 0.20+ passes ``partitioned`` to ``set_cookie`` (Werkzeug 3.1) and
-#: reads ``SECRET_KEY_FALLBACKS``: it goes with Flask 3.1 only, on Python 3.11+.
-_QUART = ("quart==0.22.0; python_version >= '3.11'",)
+#: Quart 0.21+ passes ``partitioned`` to ``set_cookie`` (Werkzeug 3.1) and
+#: reads ``SECRET_KEY_FALLBACKS``; it needs Python 3.11+. Quart 0.20 (neither
+#: feature) is the last release for Python 3.10 (``--python python3.10``).
+#: Both are tested with Flask 3.1 only.
+_QUART = ("quart==0.22.0; python_version >= '3.11'", "quart==0.20.0; python_version < '3.11'")
 
 #: Oldest first. 3.1.0 is there because 3.1.1 changed the order in which
 #: SECRET_KEY_FALLBACKS are tried.
@@ -146,8 +148,9 @@ def source_digest() -> str:
 
 def build_wheel(python: str) -> Path:
     """Build the release wheel with maturin (in a builder venv); return its path."""
-    builder = ensure_venv(MATRIX_DIR / "builder", python, ["maturin>=1.7,<2"])
-    digest = source_digest()
+    builder = ensure_venv(MATRIX_DIR / "builder", python, ["maturin>=1.9.2,<2"])
+    # The wheel is for one Python: another interpreter needs another build.
+    digest = source_digest() + " " + python
     stamp = WHEEL_DIR / ".source-digest"
     wheels = sorted(WHEEL_DIR.glob("*.whl"))
     if stamp.exists() and stamp.read_text() == digest and len(wheels) == 1:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, as a package (a dev dependency there)
+    import tomli as tomllib
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface, SessionInterface

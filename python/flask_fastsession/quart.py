@@ -62,28 +62,40 @@ _INVALID = _native.INVALID
 _STOCK_DIGEST = _QuartStock.digest_method
 
 
-def _quart_is_known() -> bool:
-    """Whether the installed Quart's stock interface is the one this module
-    reproduces: ``SECRET_KEY_FALLBACKS`` listed oldest first then the current
-    key, and a ``Partitioned`` cookie attribute. Any other Quart keeps its
-    own code for every call."""
+def _quart_key_order() -> tuple[str, ...] | None:
+    """The order in which the installed Quart's stock ``get_signing_serializer``
+    lists the keys, as names: ``("fallbacks", "current")`` on Quart 0.21+
+    (``SECRET_KEY_FALLBACKS`` oldest first, then the current key, which
+    itsdangerous signs with), ``("current",)`` on Quart 0.20, which hands
+    ``app.secret_key`` to itsdangerous as it is; None for anything else."""
     probe = types.SimpleNamespace(
         secret_key=b"current",
         config={"SECRET_KEY_FALLBACKS": [b"fallback"], "SECRET_KEY": b"current"},
     )
     try:
         serializer = _QuartStock().get_signing_serializer(probe)  # type: ignore[arg-type]
+        keys = None if serializer is None else list(serializer.secret_keys)
     except Exception:
-        return False
-    return (
-        serializer is not None
-        and list(serializer.secret_keys) == [b"fallback", b"current"]
-        and hasattr(_QuartStock, "get_cookie_partitioned")
-    )
+        return None
+    if keys == [b"fallback", b"current"]:
+        return ("fallbacks", "current")
+    if keys == [b"current"]:
+        return ("current",)
+    return None
 
 
-#: False when the installed Quart differs from the one this module follows.
-QUART_IS_KNOWN: bool = _quart_is_known()
+_KEY_ORDER = _quart_key_order()
+
+#: Whether stock Quart reads ``SECRET_KEY_FALLBACKS`` (0.21+).
+QUART_USES_FALLBACKS: bool = _KEY_ORDER == ("fallbacks", "current")
+
+#: Whether stock Quart writes the ``Partitioned`` cookie attribute (0.21+).
+QUART_HAS_PARTITIONED: bool = hasattr(_QuartStock, "get_cookie_partitioned")
+
+#: False when the installed Quart's stock interface is neither of the two
+#: this module reproduces: Quart 0.21+ (fallback keys and ``Partitioned``)
+#: and Quart 0.20 (neither). Any other Quart keeps its own code for every call.
+QUART_IS_KNOWN: bool = _KEY_ORDER is not None and QUART_USES_FALLBACKS == QUART_HAS_PARTITIONED
 
 
 def _quart_owners() -> list[tuple[t.Any, t.Iterable[str] | None]]:
@@ -104,12 +116,19 @@ _QUART_STOCK_CODE = StockGuard(_quart_owners())
 
 
 def _stock_keys(secret_key: t.Any, fallbacks: t.Any) -> list[t.Any]:
-    """The key list Quart's ``get_signing_serializer`` builds (may raise as it does)."""
+    """The key list Quart's ``get_signing_serializer`` builds (may raise as it
+    does); on Quart 0.20, ``[secret_key]``, which is what itsdangerous makes of
+    a ``str`` or ``bytes`` key (any other key is refused by the native codec)."""
     keys: list[t.Any] = []
-    if fallbacks:
+    if fallbacks and QUART_USES_FALLBACKS:
         keys.extend(fallbacks)
     keys.append(secret_key)
     return keys
+
+
+def _fallbacks(app: Quart) -> t.Any:
+    """``SECRET_KEY_FALLBACKS`` where stock reads it (Quart 0.20 has no such key)."""
+    return app.config["SECRET_KEY_FALLBACKS"] if QUART_USES_FALLBACKS else None
 
 
 def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
@@ -162,15 +181,17 @@ class FastSessionInterface(_QuartStock):
         secret_key = app.secret_key
         if not secret_key:
             return None
-        return _codec_for(secret_key, app.config["SECRET_KEY_FALLBACKS"])
+        return _codec_for(secret_key, _fallbacks(app))
 
     def get_signing_serializer(self, app: Quart) -> URLSafeTimedSerializer | None:
         codec = self._native_codec(app)
         if codec is None:
             return super().get_signing_serializer(app)
+        # Quart 0.20 passes the key itself, as stock does; 0.21+ the list.
+        keys = _stock_keys(app.secret_key, _fallbacks(app))
         return FastSigningSerializer(
             codec,
-            _stock_keys(app.secret_key, app.config["SECRET_KEY_FALLBACKS"]),
+            keys if QUART_USES_FALLBACKS else app.secret_key,
             salt=self.salt,
             serializer=self.serializer,
             signer_kwargs={
@@ -216,7 +237,7 @@ class FastSessionInterface(_QuartStock):
         # From here on, stock's save_session line by line.
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
-        partitioned = self.get_cookie_partitioned(app)
+        partitioned = self.get_cookie_partitioned(app) if QUART_HAS_PARTITIONED else None
         path = self.get_cookie_path(app)
         secure = self.get_cookie_secure(app)
         samesite = self.get_cookie_samesite(app)
@@ -227,14 +248,15 @@ class FastSessionInterface(_QuartStock):
 
         if not session:
             if session.modified:
+                extra: dict[str, t.Any] = {"partitioned": partitioned} if QUART_HAS_PARTITIONED else {}
                 response.delete_cookie(
                     name,
                     domain=domain,
-                    partitioned=partitioned,
                     path=path,
                     secure=secure,
                     samesite=samesite,
                     httponly=httponly,
+                    **extra,
                 )
                 response.vary.add("Cookie")
             return
