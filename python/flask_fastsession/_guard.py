@@ -130,6 +130,13 @@ class StockGuard:
         self._namespaces = [_Namespace(owner, names) for owner, names in owners]
         self._watch = _native.DictWatch([ns.owner for ns in self._namespaces])
 
+    @property
+    def changed(self) -> t.Callable[[], list[tuple[int, int]] | None]:
+        """The native watch's ``changed``: None when no watched namespace
+        changed since the snapshot last matched (then :meth:`is_original`
+        is True without comparing anything)."""
+        return self._watch.changed
+
     def is_original(self) -> bool:
         """Whether every watched name is still the one recorded at import."""
         changes = self._watch.changed()

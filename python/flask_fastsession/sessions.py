@@ -25,6 +25,9 @@ from ._checks import provider_is_default
 from ._checks import serializer_is_default
 from ._guard import FLASK as _STOCK_CODE
 
+#: ``_STOCK_CODE``'s native watch: None when no watched namespace changed.
+_STOCK_CODE_CHANGED = _STOCK_CODE.changed
+
 if t.TYPE_CHECKING:
     from datetime import datetime
 
@@ -49,6 +52,8 @@ CODEC_CACHE_SIZE = 4096
 _codecs: OrderedDict[tuple[t.Any, ...], _native.SessionCodec] = OrderedDict()
 #: The most recent hit, checked first (most apps have one key list).
 _last: tuple[tuple[t.Any, ...], _native.SessionCodec | None] = ((), None)
+#: The most recent single key (exact str or bytes) and its codec.
+_last_single: tuple[t.Any, _native.SessionCodec | None] = (None, None)
 
 
 def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
@@ -60,7 +65,7 @@ def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
     The cache is keyed on the key values, so a key removed from the
     configuration stops verifying on the next call, whatever container held it.
     """
-    global _last
+    global _last, _last_single
     for key in keys:
         if type(key) is not str and type(key) is not bytes:
             return None
@@ -72,6 +77,8 @@ def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
     if codec is not None:
         _codecs.move_to_end(cache_key)
         _last = (cache_key, codec)
+        if len(cache_key) == 1:
+            _last_single = (cache_key[0], codec)
         return codec
     try:
         codec = _native.SessionCodec(list(keys))
@@ -81,6 +88,8 @@ def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
     if len(_codecs) > CODEC_CACHE_SIZE:
         _codecs.popitem(last=False)
     _last = (cache_key, codec)
+    if len(cache_key) == 1:
+        _last_single = (cache_key[0], codec)
     return codec
 
 
@@ -157,7 +166,9 @@ class FastSigningSerializer(URLSafeTimedSerializer):
             # _current_provider(), inlined: this runs on every call.
             ctx = _cv_app.get(None)
             provider = None if ctx is None else ctx.app.json
-            if (provider is None or provider_is_default(provider)) and _STOCK_CODE.is_original():
+            if (provider is None or provider_is_default(provider)) and (
+                _STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original()
+            ):
                 rv = self._codec.dumps_for(obj, int(time.time()), provider)
                 if rv is not _FALLBACK:
                     return rv
@@ -172,7 +183,9 @@ class FastSigningSerializer(URLSafeTimedSerializer):
     ) -> t.Any:
         if not return_timestamp and salt is None:
             ctx = _cv_app.get(None)
-            if (ctx is None or provider_is_default(ctx.app.json)) and _STOCK_CODE.is_original():
+            if (ctx is None or provider_is_default(ctx.app.json)) and (
+                _STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original()
+            ):
                 rv = self._codec.loads(s, max_age, int(time.time()), False)
                 if rv is not _FALLBACK:
                     return rv
@@ -223,14 +236,17 @@ class FastSessionInterface(SecureCookieSessionInterface):
         condition is one way the configuration can differ from the one the
         native path reproduces.
         """
+        own = self.__dict__
         if not (
             NATIVE_AVAILABLE
             and self.native_enabled
-            and _STOCK_CODE.is_original()
+            and (_STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original())
             and self.salt == "cookie-session"
             and self.key_derivation == "hmac"
             and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
-            and hooks_are_stock(self, _FAST_GET_SIGNING_SERIALIZER)
+            # hooks_are_stock(self, ...), inlined: this runs twice per request.
+            and type(self).get_signing_serializer is _FAST_GET_SIGNING_SERIALIZER
+            and (not own or own.keys().isdisjoint(_BYPASSED_HOOKS))
             and serializer_is_default(self.serializer)
             and provider_is_default(app.json)
         ):
@@ -240,7 +256,14 @@ class FastSessionInterface(SecureCookieSessionInterface):
             return None
         # The keys as stock lists them for this call: a key removed from the
         # configuration, in place or not, stops working at once.
-        return _codec_for(secret_key, app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None)
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
+        if not fallbacks:
+            # One key, the common case: stock's list is [secret_key].
+            single = _last_single
+            if (type(secret_key) is str or type(secret_key) is bytes) and single[0] == secret_key:
+                return single[1]
+            return codec_for_keys((secret_key,))
+        return _codec_for(secret_key, fallbacks)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         codec = self._native_codec(app)
