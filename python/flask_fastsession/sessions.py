@@ -14,16 +14,16 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 
-from ._native_loader import NATIVE_AVAILABLE
-from ._native_loader import native as _native
+from ._checks import provider_is_default
+from ._checks import serializer_is_default
 from ._compat import HAS_PARTITIONED
 from ._compat import USES_FALLBACKS
 from ._compat import key_list
+from ._guard import FLASK as _STOCK_CODE
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
-from ._checks import provider_is_default
-from ._checks import serializer_is_default
-from ._guard import FLASK as _STOCK_CODE
+from ._native_loader import NATIVE_AVAILABLE
+from ._native_loader import native as _native
 
 #: ``_STOCK_CODE``'s native watch: None when no watched namespace changed.
 _STOCK_CODE_CHANGED = _STOCK_CODE.changed
@@ -40,7 +40,6 @@ _Stock = SecureCookieSessionInterface
 _FALLBACK = _native.FALLBACK
 _INVALID = _native.INVALID
 _STOCK_DIGEST = SecureCookieSessionInterface.digest_method
-_KEY_TYPES = (str, bytes)
 
 #: Hooks of the interface that the native path does not call when they are
 #: stock's: set on an instance, they must be called, so stock code answers.
@@ -50,9 +49,8 @@ _BYPASSED_HOOKS = frozenset({"get_signing_serializer", "get_expiration_time"})
 #: rotation stay cached up to this many.
 CODEC_CACHE_SIZE = 4096
 _codecs: OrderedDict[tuple[t.Any, ...], _native.SessionCodec] = OrderedDict()
-#: The most recent hit, checked first (most apps have one key list).
-_last: tuple[tuple[t.Any, ...], _native.SessionCodec | None] = ((), None)
-#: The most recent single key (exact str or bytes) and its codec.
+#: The most recent single key (exact str or bytes) and its codec, checked
+#: first by ``FastSessionInterface._native_codec``: most apps have one key.
 _last_single: tuple[t.Any, _native.SessionCodec | None] = (None, None)
 
 
@@ -65,29 +63,23 @@ def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
     The cache is keyed on the key values, so a key removed from the
     configuration stops verifying on the next call, whatever container held it.
     """
-    global _last, _last_single
+    global _last_single
     for key in keys:
         if type(key) is not str and type(key) is not bytes:
             return None
+    # Exact str and bytes: equal tuples are equal key values.
     cache_key = tuple(keys)
-    last = _last
-    if last[0] == cache_key:  # exact str/bytes: equal values, equal keys
-        return last[1]
     codec = _codecs.get(cache_key)
     if codec is not None:
         _codecs.move_to_end(cache_key)
-        _last = (cache_key, codec)
-        if len(cache_key) == 1:
-            _last_single = (cache_key[0], codec)
-        return codec
-    try:
-        codec = _native.SessionCodec(list(keys))
-    except (TypeError, ValueError):  # e.g. a lone surrogate: stock raises it
-        return None
-    _codecs[cache_key] = codec
-    if len(_codecs) > CODEC_CACHE_SIZE:
-        _codecs.popitem(last=False)
-    _last = (cache_key, codec)
+    else:
+        try:
+            codec = _native.SessionCodec(list(keys))
+        except (TypeError, ValueError):  # e.g. a lone surrogate: stock raises it
+            return None
+        _codecs[cache_key] = codec
+        if len(_codecs) > CODEC_CACHE_SIZE:
+            _codecs.popitem(last=False)
     if len(cache_key) == 1:
         _last_single = (cache_key[0], codec)
     return codec
