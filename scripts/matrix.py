@@ -24,6 +24,7 @@ installed version does not have (see ``tests/_versions.py``).
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import hashlib
 import os
@@ -32,8 +33,11 @@ import subprocess
 import sys
 import time
 import typing as t
-import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from _results import counts
+from _results import read_junit
+from _results import table
 
 ROOT = Path(__file__).resolve().parent.parent
 MATRIX_DIR = ROOT / ".matrix"
@@ -94,6 +98,8 @@ class Result:
     skipped: int = 0
     seconds: float = 0.0
     failures: list[str] = dataclasses.field(default_factory=list)
+    #: Skip reasons and how often each occurred (counted, not printed).
+    skips: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
     note: str = ""
 
     @property
@@ -196,23 +202,6 @@ def versions_of(py: Path) -> str:
     return out.stdout.strip()
 
 
-def read_junit(path: Path, result: Result) -> None:
-    root = ET.parse(path).getroot()
-    for case in root.iter("testcase"):
-        name = f"{case.get('classname', '')}::{case.get('name', '')}"
-        kinds = {child.tag for child in case}
-        if "failure" in kinds:
-            result.failed += 1
-            result.failures.append(name)
-        elif "error" in kinds:
-            result.errors += 1
-            result.failures.append(name + " (error)")
-        elif "skipped" in kinds:
-            result.skipped += 1
-        else:
-            result.passed += 1
-
-
 def run_entry(entry: Entry, python: str, wheel: Path, pytest_args: list[str]) -> Result:
     result = Result(entry)
     venv = MATRIX_DIR / entry.name
@@ -250,23 +239,8 @@ def run_entry(entry: Entry, python: str, wheel: Path, pytest_args: list[str]) ->
 
 def summary(results: list[Result]) -> str:
     head = ("flask", "werkzeug", "itsdangerous", "result", "passed", "failed", "errors", "skipped", "time")
-    rows = [
-        (
-            r.entry.flask,
-            r.entry.werkzeug,
-            r.entry.itsdangerous,
-            r.status,
-            str(r.passed),
-            str(r.failed),
-            str(r.errors),
-            str(r.skipped),
-            f"{r.seconds:.0f}s",
-        )
-        for r in results
-    ]
-    widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (head, *rows)]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    rows = [(r.entry.flask, r.entry.werkzeug, r.entry.itsdangerous, *counts(r)) for r in results]
+    lines = table(head, rows)
     for r in results:
         if r.note:
             lines.append(f"\nflask {r.entry.flask}: {r.note}")

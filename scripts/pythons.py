@@ -36,8 +36,11 @@ import shutil
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from _results import counts
+from _results import read_junit
+from _results import table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,24 +171,6 @@ def venv_version(venv: Path) -> str | None:
     return f"{m.group(1)}.{m.group(2)}" if m else "unknown"
 
 
-def read_junit(path: Path, result: Result) -> None:
-    root = ET.parse(path).getroot()
-    for case in root.iter("testcase"):
-        name = f"{case.get('classname', '')}::{case.get('name', '')}"
-        children = {child.tag: child for child in case}
-        if "failure" in children:
-            result.failed += 1
-            result.failures.append(name)
-        elif "error" in children:
-            result.errors += 1
-            result.failures.append(name + " (error)")
-        elif "skipped" in children:
-            result.skipped += 1
-            result.skips[children["skipped"].get("message", "(no reason)")] += 1
-        else:
-            result.passed += 1
-
-
 def run_one(interp: Interpreter, profile: str, make: str) -> Result:
     result = Result(interp, profile)
     junit = ROOT / interp.venv / "pythons-junit.xml"
@@ -220,23 +205,8 @@ def run_one(interp: Interpreter, profile: str, make: str) -> Result:
 
 def summary(results: list[Result]) -> str:
     head = ("python", "venv", "profile", "result", "passed", "failed", "errors", "skipped", "time")
-    rows = [
-        (
-            ".".join(map(str, r.interpreter.version)),
-            r.interpreter.venv,
-            r.profile,
-            r.status,
-            str(r.passed),
-            str(r.failed),
-            str(r.errors),
-            str(r.skipped),
-            f"{r.seconds:.0f}s",
-        )
-        for r in results
-    ]
-    widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (head, *rows)]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    rows = [(".".join(map(str, r.interpreter.version)), r.interpreter.venv, r.profile, *counts(r)) for r in results]
+    lines = table(head, rows)
     for r in results:
         v = r.interpreter.minor
         if r.failures:

@@ -1,0 +1,50 @@
+"""What ``matrix.py`` and ``pythons.py`` share: test counts read from
+pytest's JUnit XML, and the summary table they print."""
+
+from __future__ import annotations
+
+import typing as t
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def read_junit(path: Path, result: t.Any) -> None:
+    """Adds the outcomes in the JUnit file at ``path`` to ``result``'s
+    ``passed``, ``failed``, ``errors``, ``skipped``, ``failures`` (test
+    names) and ``skips`` (a counter of skip reasons)."""
+    root = ET.parse(path).getroot()
+    for case in root.iter("testcase"):
+        name = f"{case.get('classname', '')}::{case.get('name', '')}"
+        children = {child.tag: child for child in case}
+        if "failure" in children:
+            result.failed += 1
+            result.failures.append(name)
+        elif "error" in children:
+            result.errors += 1
+            result.failures.append(name + " (error)")
+        elif "skipped" in children:
+            result.skipped += 1
+            result.skips[children["skipped"].get("message", "(no reason)")] += 1
+        else:
+            result.passed += 1
+
+
+def table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """``head`` and ``rows`` as left-aligned columns, a rule under the head."""
+    widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (head, *rows)]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def counts(result: t.Any) -> tuple[str, ...]:
+    """The status and count columns of a result, in the table's order."""
+    return (
+        result.status,
+        str(result.passed),
+        str(result.failed),
+        str(result.errors),
+        str(result.skipped),
+        f"{result.seconds:.0f}s",
+    )
