@@ -131,6 +131,11 @@ class StockGuard:
         self._watch = _native.DictWatch([ns.owner for ns in self._namespaces])
 
     @property
+    def watch(self) -> _native.DictWatch:
+        """The native watch of the namespaces (for plans, which check it)."""
+        return self._watch
+
+    @property
     def changed(self) -> t.Callable[[], list[tuple[int, int]] | None]:
         """The native watch's ``changed``: None when no watched namespace
         changed since the snapshot last matched (then :meth:`is_original`
@@ -195,6 +200,7 @@ def _flask_owners() -> list[tuple[t.Any, t.Iterable[str] | None]]:
 
     classes: list[t.Any] = [
         flask.sessions.SecureCookieSessionInterface,
+        flask.sessions.SecureCookieSession,
         *flask.json.tag.TaggedJSONSerializer.default_tags,
         flask.json.tag.TaggedJSONSerializer,
         itsdangerous.url_safe.URLSafeTimedSerializer,

@@ -68,6 +68,39 @@ def _template(key: tuple[t.Any, ...]) -> tuple[str, str, str] | None:
     return before, middle, after
 
 
+def template(attrs: tuple[t.Any, ...], with_expires: bool) -> tuple[str, str, str] | None:
+    """The ``Set-Cookie`` header of a session cookie with these attributes
+    (name, domain, path, secure, httponly, samesite, partitioned; partitioned
+    None where this Flask has no such attribute), cut around the value and
+    the expiry date: ``(before value, between value and expires, after)``.
+    None if werkzeug's header cannot be reproduced that way."""
+    # With the types: 1 == True as a dict key, but werkzeug writes
+    # "Secure=1" for one and "Secure" for the other.
+    key = (*attrs, with_expires, *map(type, attrs))
+    try:
+        return _templates[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable attribute values
+        return None
+    rv = _template(key)
+    if len(_templates) >= _TEMPLATE_CACHE_SIZE:
+        _templates.clear()
+    _templates[key] = rv
+    return rv
+
+
+def stock_response_class(cls: type) -> bool:
+    """Whether responses of class ``cls`` write cookies and ``Vary`` with
+    stock's code and limit cookies to the current app's ``MAX_COOKIE_SIZE``
+    (Flask's :class:`~flask.Response` and subclasses that keep those)."""
+    return (
+        cls.set_cookie is _STOCK_SET_COOKIE  # type: ignore[attr-defined]
+        and cls.vary is _STOCK_VARY  # type: ignore[attr-defined]
+        and getattr(cls, "max_cookie_size", None) is _FLASK_MAX_COOKIE_SIZE
+    )
+
+
 def _max_cookie_size(response: Response) -> int:
     if getattr(type(response), "max_cookie_size", None) is _FLASK_MAX_COOKIE_SIZE:
         ctx = _cv_app.get(None)
@@ -96,21 +129,9 @@ def set_session_cookie(
         and "set_cookie" not in response.__dict__  # wrapped by an after_request hook
         and (expires is None or type(expires) is str)
     ):
-        attrs = (name, domain, path, secure, httponly, samesite, partitioned)
-        # With the types: 1 == True as a dict key, but werkzeug writes
-        # "Secure=1" for one and "Secure" for the other.
-        key = (*attrs, expires is not None, *map(type, attrs))
-        try:
-            template = _templates[key]
-        except KeyError:
-            template = _template(key)
-            if len(_templates) >= _TEMPLATE_CACHE_SIZE:
-                _templates.clear()
-            _templates[key] = template
-        except TypeError:  # unhashable attribute values
-            template = None
-        if template is not None:
-            before, middle, after = template
+        cut = template((name, domain, path, secure, httponly, samesite, partitioned), expires is not None)
+        if cut is not None:
+            before, middle, after = cut
             if expires is None:
                 header = before + value + after
             else:

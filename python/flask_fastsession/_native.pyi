@@ -5,6 +5,7 @@ other interpreter of the process it holds only ``__version__``,
 ``BUILD_PROFILE`` and ``interpreter_ids`` (see ``_native_loader.py``).
 """
 
+import types
 import typing as t
 from datetime import datetime
 from datetime import timedelta
@@ -12,6 +13,8 @@ from datetime import timedelta
 __all__ = [
     "SessionCodec",
     "DictWatch",
+    "SessionPlan",
+    "Stale",
     "Fallback",
     "Invalid",
     "compress",
@@ -27,6 +30,7 @@ __all__ = [
     "ZLIB_LINKAGE",
     "FALLBACK",
     "INVALID",
+    "STALE",
 ]
 
 __version__: str
@@ -89,6 +93,48 @@ class DictWatch:
     def changed(self) -> list[tuple[int, int]] | None: ...
     def accept(self, changes: list[tuple[int, int]]) -> None: ...
     def __len__(self) -> int: ...
+
+@t.final
+class Stale:
+    """Type of :data:`STALE`."""
+
+#: Returned by ``SessionPlan.open`` / ``save`` when the plan no longer
+#: describes the call's objects (rebuild it, then let Python answer).
+STALE: Stale
+
+@t.final
+class SessionPlan:
+    """One interface's session calls for one app, decided once and checked
+    on every call (see ``flask_fastsession.sessions.make_plan``)."""
+
+    def __new__(
+        cls,
+        interface: t.Any,
+        app: t.Any,
+        watch: DictWatch,
+        types: list[type],
+        fallbacks: list[t.Any] | tuple[t.Any, ...] | None,
+        serializer: t.Any,
+        codec: SessionCodec,
+        cookie_name: str,
+        max_age: int,
+        lifetime: timedelta,
+        refresh: bool,
+        session_class: type,
+        with_expires: tuple[str, str, str],
+        without_expires: tuple[str, str, str],
+        max_cookie_size: int,
+        response_class: type | None,
+        app_ctx: t.Any,
+        time_module: types.ModuleType,
+        sessions_module: types.ModuleType,
+    ) -> SessionPlan: ...
+    @property
+    def codec(self) -> SessionCodec: ...
+    def valid(self, interface: t.Any, app: t.Any) -> bool: ...
+    def values(self) -> tuple[t.Any, ...]: ...
+    def open(self, interface: t.Any, app: t.Any, request: t.Any) -> t.Any: ...
+    def save(self, interface: t.Any, app: t.Any, session: t.Any, response: t.Any) -> None | Fallback | Stale: ...
 
 def compress(data: bytes) -> bytes:
     """``zlib.compress(data)`` by the extension's own zlib (the import-time

@@ -37,7 +37,21 @@ class Invalid:
         return "<flask_fastsession invalid>"
 
 
+class Stale:
+    """The stand-in's "the plan no longer describes the call"."""
+
+    def __repr__(self) -> str:
+        return "<flask_fastsession stale plan>"
+
+
 _FALLBACK_STANDIN = Fallback()
+
+
+class SessionPlan:
+    """The stand-in plan: never made (stock code answers every call)."""
+
+    def __init__(self, *args: t.Any) -> None:
+        raise ValueError("the native module does not serve this interpreter")
 
 
 class SessionCodec:
@@ -116,7 +130,10 @@ def _standin(module: t.Any, reason: str) -> types.ModuleType:
         Invalid=Invalid,
         FALLBACK=_FALLBACK_STANDIN,
         INVALID=Invalid(),
+        Stale=Stale,
+        STALE=Stale(),
         SessionCodec=SessionCodec,
+        SessionPlan=SessionPlan,
         DictWatch=DictWatch,
         compress=zlib.compress,
         ZLIB_RUNTIME_VERSION=getattr(module, "ZLIB_RUNTIME_VERSION", "unknown"),

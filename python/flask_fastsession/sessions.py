@@ -6,6 +6,7 @@ import hashlib
 import time
 import typing as t
 from collections import OrderedDict
+from datetime import timedelta
 
 import flask.sessions as _flask_sessions
 from flask.globals import _cv_app
@@ -22,6 +23,8 @@ from ._compat import key_list
 from ._guard import FLASK as _STOCK_CODE
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
+from ._headers import stock_response_class
+from ._headers import template
 from ._native_loader import NATIVE_AVAILABLE
 from ._native_loader import native as _native
 
@@ -39,6 +42,7 @@ if t.TYPE_CHECKING:
 _Stock = SecureCookieSessionInterface
 _FALLBACK = _native.FALLBACK
 _INVALID = _native.INVALID
+_STALE = _native.STALE
 _STOCK_DIGEST = SecureCookieSessionInterface.digest_method
 
 #: Hooks of the interface that the native path does not call when they are
@@ -135,6 +139,107 @@ def expires_value(
     if header is None:
         return now + lifetime  # type: ignore[no-any-return]
     return header
+
+
+#: The hooks a :class:`~flask_fastsession._native.SessionPlan` answers in
+#: place of the interface's methods: a plan is only made while they are stock's.
+_PLAN_HOOKS: tuple[str, ...] = (
+    "get_cookie_name",
+    "get_cookie_domain",
+    "get_cookie_path",
+    "get_cookie_secure",
+    "get_cookie_samesite",
+    "get_cookie_httponly",
+    *(("get_cookie_partitioned",) if HAS_PARTITIONED else ()),
+    "should_set_cookie",
+    "get_expiration_time",
+)
+#: Values a plan may keep: changing one means replacing it in the config,
+#: which the plan sees (a list changed in place would not be seen).
+_IMMUTABLE: tuple[type, ...] = (str, bytes, bool, int, type(None))
+
+#: One plan per interface (by ``id``; the plan holds weak references and
+#: checks them), made by :func:`make_plan`.
+_plans: dict[int, _native.SessionPlan] = {}
+PLAN_CACHE_SIZE = 256
+
+
+def make_plan(
+    interface: FastSessionInterface, app: Flask, codec: _native.SessionCodec
+) -> _native.SessionPlan | None:
+    """The plan that answers ``interface``'s calls for ``app`` in one native
+    call each, remembered for the next calls; None (and nothing remembered)
+    where the configuration is one a plan cannot keep, and each call goes
+    through :meth:`FastSessionInterface._native_codec` and the Python path.
+
+    Called once the rule (``_native_codec``) said yes and gave ``codec``.
+    """
+    cls = type(interface)
+    if interface.__dict__ or interface.session_class is not SecureCookieSession:
+        return None
+    for name in _PLAN_HOOKS:
+        if getattr(cls, name) is not getattr(_Stock, name):
+            return None
+    config = app.config
+    if type(config).__getitem__ is not dict.__getitem__:
+        return None
+    fallbacks = config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
+    if fallbacks is not None and type(fallbacks) is not list and type(fallbacks) is not tuple:
+        return None
+    attrs = (
+        interface.get_cookie_name(app),
+        interface.get_cookie_domain(app),
+        interface.get_cookie_path(app),
+        interface.get_cookie_secure(app),
+        interface.get_cookie_httponly(app),
+        interface.get_cookie_samesite(app),
+        interface.get_cookie_partitioned(app) if HAS_PARTITIONED else None,
+    )
+    lifetime = app.permanent_session_lifetime
+    refresh = config["SESSION_REFRESH_EACH_REQUEST"]
+    max_size = config["MAX_COOKIE_SIZE"]
+    if (
+        type(attrs[0]) is not str
+        or not all(type(a) in _IMMUTABLE for a in attrs)
+        or type(lifetime) is not timedelta
+        or type(refresh) not in _IMMUTABLE
+        or type(max_size) is not int
+        or max_size < 0
+    ):
+        return None
+    with_expires = template(attrs, True)
+    without_expires = template(attrs, False)
+    if with_expires is None or without_expires is None:
+        return None
+    response_class = app.response_class
+    try:
+        plan = _native.SessionPlan(
+            interface,
+            app,
+            _STOCK_CODE.watch,
+            [cls, type(app), type(config), type(app.json), type(interface.serializer)],
+            fallbacks,
+            interface.serializer,
+            codec,
+            attrs[0],
+            int(lifetime.total_seconds()),
+            lifetime,
+            bool(refresh),
+            SecureCookieSession,
+            with_expires,
+            without_expires,
+            max_size,
+            response_class if stock_response_class(response_class) else None,
+            _cv_app,
+            time,
+            _flask_sessions,
+        )
+    except (TypeError, ValueError):  # a class without a version tag, for one
+        return None
+    if len(_plans) >= PLAN_CACHE_SIZE:
+        _plans.clear()
+    _plans[id(interface)] = plan
+    return plan
 
 
 class FastSigningSerializer(URLSafeTimedSerializer):
@@ -275,9 +380,16 @@ class FastSessionInterface(SecureCookieSessionInterface):
         )
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        plan = _plans.get(id(self))
+        if plan is not None:
+            session = plan.open(self, app, request)
+            if session is not _STALE and session is not _FALLBACK:
+                return session  # type: ignore[no-any-return]
         codec = self._native_codec(app)
         if codec is None:
             return super().open_session(app, request)
+        if plan is None or session is _STALE:
+            make_plan(self, app, codec)
         val = request.cookies.get(self.get_cookie_name(app))
         if not val:
             return self.session_class()
@@ -294,9 +406,16 @@ class FastSessionInterface(SecureCookieSessionInterface):
         return self.session_class(data)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        plan = _plans.get(id(self))
+        if plan is not None:
+            done = plan.save(self, app, session, response)
+            if done is None:
+                return
         codec = self._native_codec(app)
         if codec is None:
             return super().save_session(app, session, response)
+        if plan is None or done is _STALE:
+            make_plan(self, app, codec)
         # From here on, stock's save_session line by line.
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)

@@ -166,19 +166,7 @@ impl SessionCodec {
             py,
             "SessionCodec.dumps_for",
             || fallback(py),
-            || {
-                if provider.is_none() {
-                    let no = PyBool::new(py, false);
-                    let yes = PyBool::new(py, true);
-                    let default = objects::flask_default(py)?;
-                    self.dumps_inner(py, obj, timestamp, no.as_any(), yes.as_any(), default)
-                } else {
-                    let sort_keys = provider.getattr(intern!(py, "sort_keys"))?;
-                    let ensure_ascii = provider.getattr(intern!(py, "ensure_ascii"))?;
-                    let default = provider.getattr(intern!(py, "default"))?;
-                    self.dumps_inner(py, obj, timestamp, &sort_keys, &ensure_ascii, &default)
-                }
-            },
+            || self.dumps_for_provider(py, obj, timestamp, provider),
         )
     }
 
@@ -221,6 +209,27 @@ impl SessionCodec {
 }
 
 impl SessionCodec {
+    /// `dumps_for`'s body: the provider's options (or the no-app defaults).
+    pub(crate) fn dumps_for_provider<'py>(
+        &self,
+        py: Python<'py>,
+        obj: &Bound<'py, PyAny>,
+        timestamp: &Bound<'py, PyAny>,
+        provider: &Bound<'py, PyAny>,
+    ) -> Result<Bound<'py, PyAny>, Stop> {
+        if provider.is_none() {
+            let no = PyBool::new(py, false);
+            let yes = PyBool::new(py, true);
+            let default = objects::flask_default(py)?;
+            self.dumps_inner(py, obj, timestamp, no.as_any(), yes.as_any(), default)
+        } else {
+            let sort_keys = provider.getattr(intern!(py, "sort_keys"))?;
+            let ensure_ascii = provider.getattr(intern!(py, "ensure_ascii"))?;
+            let default = provider.getattr(intern!(py, "default"))?;
+            self.dumps_inner(py, obj, timestamp, &sort_keys, &ensure_ascii, &default)
+        }
+    }
+
     fn dumps_inner<'py>(
         &self,
         py: Python<'py>,
@@ -248,7 +257,7 @@ impl SessionCodec {
         Ok(objects::new_str(py, text)?.into_any())
     }
 
-    fn loads_inner<'py>(
+    pub(crate) fn loads_inner<'py>(
         &self,
         py: Python<'py>,
         value: &Bound<'py, PyAny>,

@@ -9,5 +9,6 @@ pub(crate) mod interpreter;
 pub(crate) mod loads;
 pub(crate) mod module;
 pub(crate) mod objects;
+pub(crate) mod plan;
 pub(crate) mod time;
 pub(crate) mod watch;

@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::py::{codec, interpreter, objects, watch};
+use crate::py::{codec, interpreter, objects, plan, watch};
 
 /// `zlib.compress(data)` as this build's own zlib computes it (used by
 /// the import-time self-check), whichever deflater payloads use.
@@ -86,6 +86,8 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<objects::Fallback>()?;
     m.add_class::<objects::Invalid>()?;
     m.add_class::<watch::DictWatch>()?;
+    m.add_class::<plan::SessionPlan>()?;
+    m.add_class::<plan::Stale>()?;
     m.add_function(wrap_pyfunction!(compress, m)?)?;
     m.add_function(wrap_pyfunction!(set_deflater, m)?)?;
     m.add_function(wrap_pyfunction!(deflater, m)?)?;
@@ -94,5 +96,6 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(payload_memo_enabled, m)?)?;
     m.add("FALLBACK", objects::fallback(py)?)?;
     m.add("INVALID", objects::invalid(py)?)?;
+    m.add("STALE", plan::stale(py)?)?;
     Ok(())
 }

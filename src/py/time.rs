@@ -66,11 +66,11 @@ pub(crate) fn expires_header(
         py,
         "expires_header",
         || Ok(None),
-        || expires_header_inner(py, now, lifetime),
+        || expires_at_header(py, now, lifetime),
     )
 }
 
-fn expires_header_inner(
+pub(crate) fn expires_at_header(
     py: Python<'_>,
     now: &Bound<'_, PyAny>,
     lifetime: &Bound<'_, PyAny>,

@@ -66,8 +66,16 @@ fn version(dict: &Bound<'_, PyDict>, tagged: bool) -> Option<u64> {
 
 /// Whether the running interpreter maintains dict version tags.
 fn has_version_tags(py: Python<'_>) -> bool {
-    let v = py.version_info();
-    (3, 10) <= (v.major, v.minor) && (v.major, v.minor) < (3, 14)
+    static TAGGED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TAGGED.get_or_init(|| {
+        let v = py.version_info();
+        (3, 10) <= (v.major, v.minor) && (v.major, v.minor) < (3, 14)
+    })
+}
+
+/// `dict`'s version tag, or None where this CPython keeps none.
+pub(crate) fn dict_version(dict: &Bound<'_, PyDict>) -> Option<u64> {
+    version(dict, has_version_tags(dict.py()))
 }
 
 #[pymethods]
@@ -118,5 +126,16 @@ impl DictWatch {
 
     fn __len__(&self) -> usize {
         self.dicts.len()
+    }
+}
+
+impl DictWatch {
+    /// Whether no watched namespace changed since it last matched (what
+    /// `changed() is None` says in Python).
+    pub(crate) fn unchanged(&self, py: Python<'_>) -> bool {
+        self.tagged
+            && self.dicts.iter().zip(&self.seen).all(|(dict, seen)| {
+                version(dict.bind(py), true) == Some(seen.load(Ordering::Relaxed))
+            })
     }
 }
