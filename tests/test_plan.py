@@ -391,3 +391,63 @@ def test_revoked_fallback_in_place() -> None:
 def _fake_request(app: Flask, cookie: str) -> t.Any:
     with app.test_request_context(headers={"Cookie": f"session={cookie}"}) as ctx:
         return ctx.request
+
+
+# The signing serializer: made once per plan, copied for every call.
+
+
+def _set_salt(s: t.Any) -> None:
+    s.salt = b"another-salt"
+
+
+def _append_key(s: t.Any) -> None:
+    s.secret_keys.append(b"another key")
+
+
+def _signer_kwargs(s: t.Any) -> None:
+    s.signer_kwargs["key_derivation"] = "concat"
+
+
+def _json_serializer(s: t.Any) -> None:
+    import json
+
+    s.serializer = json
+    s.is_text_serializer = True
+
+
+def _tag_replaced_on_session_serializer(s: t.Any) -> None:
+    s.serializer.tags[" t"] = _TupleAsList(s.serializer)
+
+
+SERIALIZER_CHANGES = [_set_salt, _append_key, _signer_kwargs, _json_serializer, _tag_replaced_on_session_serializer]
+
+
+@pytest.mark.parametrize("change", SERIALIZER_CHANGES, ids=lambda c: c.__name__)
+def test_signing_serializer_changed_by_its_user(change: Callable[[t.Any], None]) -> None:
+    """``get_signing_serializer(app)`` returns a new serializer per call, as
+    stock does; one changed by its caller signs and verifies as stock's
+    changed the same way, and the next one is made as before."""
+    pair = _pair()
+    outcomes = []
+    with frozen():
+        for app in pair.both():
+            interface = app.session_interface
+            with app.app_context():
+                first = interface.get_signing_serializer(app)
+                assert first is not None
+                before = first.dumps({"a": 1, "t": (1, 2)})
+                second = interface.get_signing_serializer(app)
+                assert second is not None and second is not first
+                change(second)
+                row: list[t.Any] = [before, vars(interface.get_signing_serializer(app)) == vars(first)]
+                row.append(second.dumps({"a": 1, "t": (1, 2)}))
+                for s in (before, row[-1]):
+                    try:
+                        row.append(second.loads(s))
+                    except Exception as e:
+                        row.append((type(e), str(e)))
+                third = interface.get_signing_serializer(app)
+                assert third is not None
+                row.append(third.dumps({"a": 1}))
+                outcomes.append(row)
+    assert outcomes[1] == outcomes[0]

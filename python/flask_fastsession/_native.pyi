@@ -128,6 +128,8 @@ class SessionPlan:
         app_ctx: t.Any,
         time_module: types.ModuleType,
         sessions_module: types.ModuleType,
+        headers_class: type,
+        headers_add: t.Any,
     ) -> SessionPlan: ...
     @property
     def codec(self) -> SessionCodec: ...

@@ -14,6 +14,7 @@ from flask.sessions import SecureCookieSession
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.datastructures import Headers
 
 from ._checks import provider_is_default
 from ._checks import serializer_is_default
@@ -158,6 +159,10 @@ _PLAN_HOOKS: tuple[str, ...] = (
 #: which the plan sees (a list changed in place would not be seen).
 _IMMUTABLE: tuple[type, ...] = (str, bytes, bool, int, type(None))
 
+#: Werkzeug's ``Headers.add`` as imported: a response whose headers add with
+#: it leaves ``Vary`` as it was when ``Set-Cookie`` is added.
+_HEADERS_ADD = Headers.add
+
 #: One plan per interface (by ``id``; the plan holds weak references and
 #: checks them), made by :func:`make_plan`.
 _plans: dict[int, _native.SessionPlan] = {}
@@ -233,6 +238,8 @@ def make_plan(
             _cv_app,
             time,
             _flask_sessions,
+            Headers,
+            _HEADERS_ADD,
         )
     except (TypeError, ValueError):  # a class without a version tag, for one
         return None
@@ -242,12 +249,27 @@ def make_plan(
     return plan
 
 
+def _copied(state: dict[str, t.Any]) -> dict[str, t.Any]:
+    """``state`` with its lists and dicts copied (a serializer's attributes:
+    ``secret_keys``, ``signer_kwargs``, ``fallback_signers`` ...)."""
+    return {k: list(v) if type(v) is list else dict(v) if type(v) is dict else v for k, v in state.items()}
+
+
+_new_object = object.__new__
+
+
 class FastSigningSerializer(URLSafeTimedSerializer):
     """The :class:`~itsdangerous.URLSafeTimedSerializer` that
     :meth:`FastSessionInterface.get_signing_serializer` returns: the same
     object stock Flask builds, whose ``dumps`` and ``loads`` run natively for
     the session salt and fall back to itsdangerous for anything else.
+
+    Its attributes are itsdangerous's own and may be changed like theirs
+    (``salt``, ``secret_keys`` ...): from then on, its ``dumps`` and
+    ``loads`` are itsdangerous's, with the changed attributes.
     """
+
+    __slots__ = ("_codec", "_made")
 
     def __init__(
         self,
@@ -257,18 +279,37 @@ class FastSigningSerializer(URLSafeTimedSerializer):
     ) -> None:
         super().__init__(secret_key, **kwargs)
         self._codec = codec
+        #: The attributes as made, to tell whether they were changed since.
+        self._made = _copied(self.__dict__)
+
+    def _fresh(self) -> FastSigningSerializer:
+        """A new serializer with the attributes this one was made with: what
+        ``__init__`` would make from the same arguments, without running it."""
+        new: FastSigningSerializer = _new_object(FastSigningSerializer)
+        new.__dict__.update(_copied(self._made))
+        new._codec = self._codec
+        new._made = self._made
+        return new
+
+    def _native_ok(self) -> bool:
+        """Whether the native codec reproduces this serializer now: its
+        attributes as made, the session serializer and the current app's JSON
+        provider Flask's defaults, stock code unpatched."""
+        if self.__dict__ != self._made:
+            return False
+        ctx = _cv_app.get(None)
+        return (
+            (ctx is None or provider_is_default(ctx.app.json))
+            and serializer_is_default(self.serializer)
+            and (_STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original())
+        )
 
     def dumps(self, obj: t.Any, salt: str | bytes | None = None) -> t.Any:
-        if salt is None:
-            # _current_provider(), inlined: this runs on every call.
+        if salt is None and self._native_ok():
             ctx = _cv_app.get(None)
-            provider = None if ctx is None else ctx.app.json
-            if (provider is None or provider_is_default(provider)) and (
-                _STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original()
-            ):
-                rv = self._codec.dumps_for(obj, int(time.time()), provider)
-                if rv is not _FALLBACK:
-                    return rv
+            rv = self._codec.dumps_for(obj, int(time.time()), None if ctx is None else ctx.app.json)
+            if rv is not _FALLBACK:
+                return rv
         return super().dumps(obj, salt)
 
     def loads(  # type: ignore[override]
@@ -278,15 +319,17 @@ class FastSigningSerializer(URLSafeTimedSerializer):
         return_timestamp: bool = False,
         salt: str | bytes | None = None,
     ) -> t.Any:
-        if not return_timestamp and salt is None:
-            ctx = _cv_app.get(None)
-            if (ctx is None or provider_is_default(ctx.app.json)) and (
-                _STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original()
-            ):
-                rv = self._codec.loads(s, max_age, int(time.time()), False)
-                if rv is not _FALLBACK:
-                    return rv
+        if not return_timestamp and salt is None and self._native_ok():
+            rv = self._codec.loads(s, max_age, int(time.time()), False)
+            if rv is not _FALLBACK:
+                return rv
         return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)
+
+
+#: The serializer last made by ``get_signing_serializer`` per interface (by
+#: ``id``), with the plan it was made under: while that plan is valid, a
+#: fresh copy is what stock would build.
+_signing_serializers: dict[int, tuple[_native.SessionPlan, FastSigningSerializer]] = {}
 
 
 class FastSessionInterface(SecureCookieSessionInterface):
@@ -363,12 +406,15 @@ class FastSessionInterface(SecureCookieSessionInterface):
         return _codec_for(secret_key, fallbacks)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        made = _signing_serializers.get(id(self))
+        if made is not None and made[0].valid(self, app):
+            return made[1]._fresh()
         codec = self._native_codec(app)
         if codec is None:
             return super().get_signing_serializer(app)
         fallbacks = app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
         keys = key_list(app.secret_key, fallbacks)
-        return FastSigningSerializer(
+        serializer = FastSigningSerializer(
             codec,
             keys if USES_FALLBACKS else app.secret_key,
             salt=self.salt,
@@ -378,6 +424,14 @@ class FastSessionInterface(SecureCookieSessionInterface):
                 "digest_method": self.digest_method,
             },
         )
+        plan = _plans.get(id(self))
+        if plan is None or not plan.valid(self, app):
+            plan = make_plan(self, app, codec)
+        if plan is not None:
+            if len(_signing_serializers) >= PLAN_CACHE_SIZE:
+                _signing_serializers.clear()
+            _signing_serializers[id(self)] = (plan, serializer._fresh())
+        return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         plan = _plans.get(id(self))

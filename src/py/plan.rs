@@ -159,6 +159,8 @@ pub(crate) struct SessionPlan {
     app_ctx: Py<PyAny>,
     time_module: Py<PyDict>,
     sessions_module: Py<PyDict>,
+    headers_class: Py<PyType>,
+    headers_add: Py<PyAny>,
 }
 
 /// Where the fingerprint is read from, for one call.
@@ -182,7 +184,7 @@ impl SessionPlan {
     #[pyo3(signature = (
         interface, app, watch, types, fallbacks, serializer, codec, cookie_name, max_age,
         lifetime, refresh, session_class, with_expires, without_expires, max_cookie_size,
-        response_class, app_ctx, time_module, sessions_module,
+        response_class, app_ctx, time_module, sessions_module, headers_class, headers_add,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -205,6 +207,8 @@ impl SessionPlan {
         app_ctx: &Bound<'_, PyAny>,
         time_module: &Bound<'_, PyModule>,
         sessions_module: &Bound<'_, PyModule>,
+        headers_class: &Bound<'_, PyType>,
+        headers_add: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let py = app.py();
         let mut tags = Vec::with_capacity(types.len() + 2);
@@ -264,13 +268,15 @@ impl SessionPlan {
             app_ctx: app_ctx.clone().unbind(),
             time_module: time_module.dict().unbind(),
             sessions_module: sessions_module.dict().unbind(),
+            headers_class: headers_class.clone().unbind(),
+            headers_add: headers_add.clone().unbind(),
         })
     }
 
-    /// Whether the plan still describes `interface` and `app` (for tests and
-    /// `uses_native`; `open` and `save` check it themselves).
+    /// Whether the plan still describes `interface` and `app` (`open` and
+    /// `save` check it themselves).
     fn valid(&self, interface: &Bound<'_, PyAny>, app: &Bound<'_, PyAny>) -> PyResult<bool> {
-        self.matches(&Call { interface, app })
+        self.still_matches(&Call { interface, app })
     }
 
     /// The codec the plan signs with.
@@ -513,7 +519,8 @@ impl SessionPlan {
         }
         let session = session.cast::<PyDict>()?;
         let headers = response.getattr(intern!(py, "headers"))?;
-        if session.getattr(intern!(py, "accessed"))?.is_truthy()? {
+        let accessed = session.getattr(intern!(py, "accessed"))?.is_truthy()?;
+        if accessed {
             Self::add_vary(py, response, &headers)?;
         }
         if session.is_empty() {
@@ -563,11 +570,18 @@ impl SessionPlan {
         if self.max_cookie_size != 0 && header.len() > self.max_cookie_size {
             return Ok(Save::Python);
         }
+        let add = headers.get_type().getattr(intern!(py, "add"))?;
+        // Werkzeug's own `Headers.add` appends the one header and touches
+        // nothing else: "Cookie" is still in `Vary` if it was put there above.
+        let plain =
+            headers.get_type().is(self.headers_class.bind(py)) && add.is(self.headers_add.bind(py));
         headers.call_method1(
             intern!(py, "add"),
             (intern!(py, "Set-Cookie"), objects::new_str(py, &header)?),
         )?;
-        Self::add_vary(py, response, &headers)?;
+        if !(accessed && plain) {
+            Self::add_vary(py, response, &headers)?;
+        }
         Ok(Save::Done)
     }
 }
