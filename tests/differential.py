@@ -75,10 +75,13 @@ def assert_not_native(app: Flask) -> None:
 
 
 @contextmanager
-def as_original(owner: t.Any, name: str, new: t.Any = mock.DEFAULT, **kwargs: t.Any) -> Iterator[t.Any]:
+def as_original(
+    owner: t.Any, name: str, new: t.Any = mock.DEFAULT, *, guard: t.Any = None, **kwargs: t.Any
+) -> Iterator[t.Any]:
     """``mock.patch.object(owner, name, new, **kwargs)``, with the replacement
-    taken for the original by the patched-stock check (see ``_guard``) for the
-    duration, so the native path keeps answering.
+    taken for the original by the patched-stock check (see ``_guard``; Flask's
+    stock code unless ``guard`` says which) for the duration, so the native
+    path keeps answering.
 
     For tests that simulate another platform (an interpreter whose
     ``zlib.compress`` writes other bytes) or watch for calls that reach stock
@@ -86,7 +89,7 @@ def as_original(owner: t.Any, name: str, new: t.Any = mock.DEFAULT, **kwargs: t.
     """
     from flask_fastsession._guard import FLASK
 
-    namespaces = [ns for ns in FLASK._namespaces if ns.owner is owner and name in ns.entries]
+    namespaces = [ns for ns in (guard or FLASK)._namespaces if ns.owner is owner and name in ns.entries]
     assert namespaces, f"{owner!r}.{name} is not a name the native path stands in for"
     with mock.patch.object(owner, name, new, **kwargs) as patched, ExitStack() as stack:
         current = vars(owner)[name]

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from _versions import requires_fallbacks
 from differential import Pair, assert_native, assert_same_cycle, frozen, make_pair, run_cycle
+from flask_fastsession import _rule
 from flask_fastsession import sessions as fast_sessions
 
 CONTAINERS: dict[str, Callable[[list[t.Any]], t.Any]] = {
@@ -183,7 +184,7 @@ def test_generated_rotations(steps: list[tuple[str, list[t.Any], str]]) -> None:
 def test_per_tenant_keys_stay_cached() -> None:
     """More distinct key lists than before (1,000 tenants) stay cached: a
     least-recently-used cache, not one cleared whole when full."""
-    fast_sessions._codecs.clear()
+    _rule._codecs.clear()
     apps: list[Flask] = []
     for i in range(1000):
         app = make_pair(secret_key=f"tenant-{i}").fast
@@ -194,9 +195,9 @@ def test_per_tenant_keys_stay_cached() -> None:
         codecs = [app.session_interface._native_codec(app) for app in apps]  # type: ignore[attr-defined]
         again = [app.session_interface._native_codec(app) for app in apps]  # type: ignore[attr-defined]
     assert all(a is b for a, b in zip(codecs, again))
-    assert len(fast_sessions._codecs) >= 1000
+    assert len(_rule._codecs) >= 1000
     # Bounded: the oldest entries go first once the bound is reached.
-    for i in range(fast_sessions.CODEC_CACHE_SIZE + 10):
-        fast_sessions.codec_for_keys([f"bound-{i}"])
-    assert len(fast_sessions._codecs) == fast_sessions.CODEC_CACHE_SIZE
-    assert ("bound-0",) not in fast_sessions._codecs
+    for i in range(_rule.CODEC_CACHE_SIZE + 10):
+        _rule.codec_for_keys([f"bound-{i}"])
+    assert len(_rule._codecs) == _rule.CODEC_CACHE_SIZE
+    assert ("bound-0",) not in _rule._codecs

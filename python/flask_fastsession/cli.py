@@ -47,11 +47,11 @@ from itsdangerous.encoding import bytes_to_int
 from markupsafe import Markup
 
 from . import _checks
-from . import _guard
+from . import _rule
 from ._native_loader import NATIVE_AVAILABLE
 from ._native_loader import UNAVAILABLE_REASON
 from ._native_loader import native as _native
-from .sessions import _BYPASSED_HOOKS
+from .sessions import FLAVOUR
 from .sessions import FastSessionInterface
 
 if t.TYPE_CHECKING:
@@ -441,55 +441,22 @@ def _load_app(import_path: str) -> t.Any:
 def why_not_native(app: t.Any) -> list[str]:
     """The reasons ``app``'s session calls go to stock code, empty if none.
 
-    Reads the same conditions as :meth:`FastSessionInterface.uses_native`,
-    through the interface's public attributes.
+    The same checks as :meth:`FastSessionInterface.uses_native`
+    (:func:`flask_fastsession._rule.reasons`), each failed one as a sentence.
     """
     interface = app.session_interface
-    # (fast class, the stock class it reproduces)
-    fast_classes: list[tuple[type[t.Any], type[t.Any]]] = [(FastSessionInterface, SecureCookieSessionInterface)]
+    if isinstance(interface, FastSessionInterface):
+        return _rule.reasons(interface, app, FLAVOUR)
     if "quart" in sys.modules:
-        from quart.sessions import SecureCookieSessionInterface as QuartStock
-
+        from .quart import FLAVOUR as QUART_FLAVOUR
         from .quart import FastSessionInterface as QuartFast
 
-        fast_classes.append((QuartFast, QuartStock))
-    found = next(((f, s) for f, s in fast_classes if isinstance(interface, f)), None)
-    if found is None:
-        return [
-            f"app.session_interface is {type(interface).__module__}.{type(interface).__qualname__}, "
-            "not a FastSessionInterface (call flask_fastsession.init_app(app))"
-        ]
-    fast_class, stock_class = found
-    reasons = []
-    if not NATIVE_AVAILABLE:
-        reasons.append(f"native path unavailable: {UNAVAILABLE_REASON}")
-    if not interface.native_enabled:
-        reasons.append("native_enabled is False")
-    patched = _guard.FLASK.differences()
-    if stock_class is not SecureCookieSessionInterface:
-        from .quart import _QUART_STOCK_CODE
-
-        patched += _QUART_STOCK_CODE.differences()
-    if patched:
-        reasons.append("stock code the native path stands in for is patched: " + ", ".join(patched))
-    own_hooks = sorted(set(vars(interface)) & _BYPASSED_HOOKS)
-    if own_hooks:
-        reasons.append("the interface instance replaces " + ", ".join(own_hooks))
-    if interface.salt != "cookie-session":
-        reasons.append(f"salt is {interface.salt!r}, not 'cookie-session'")
-    if interface.key_derivation != "hmac":
-        reasons.append(f"key_derivation is {interface.key_derivation!r}, not 'hmac'")
-    if interface.digest_method is not stock_class.digest_method and interface.digest_method is not hashlib.sha1:
-        reasons.append(f"digest_method is {interface.digest_method!r}, not hashlib.sha1")
-    if type(interface).get_signing_serializer is not fast_class.get_signing_serializer:
-        reasons.append(f"{type(interface).__qualname__} overrides get_signing_serializer")
-    if not _checks.serializer_is_default(interface.serializer):
-        reasons.append("the serializer is not Flask's TaggedJSONSerializer with the default tags (custom tags?)")
-    if isinstance(app, Flask) and not _checks.provider_is_default(app.json):
-        reasons.append(f"app.json ({type(app.json).__qualname__}) overrides dumps or loads")
-    if not app.secret_key:
-        reasons.append("no SECRET_KEY: sessions are unavailable (stock's NullSession)")
-    return reasons
+        if isinstance(interface, QuartFast):
+            return _rule.reasons(interface, app, QUART_FLAVOUR)
+    return [
+        f"app.session_interface is {type(interface).__module__}.{type(interface).__qualname__}, "
+        "not a FastSessionInterface (call flask_fastsession.init_app(app))"
+    ]
 
 
 def _report_app(import_path: str) -> None:

@@ -25,7 +25,6 @@ where stock does.
 
 from __future__ import annotations
 
-import hashlib
 import time
 import types
 import typing as t
@@ -35,18 +34,16 @@ from itsdangerous import URLSafeTimedSerializer
 from quart.sessions import SecureCookieSession
 from quart.sessions import SecureCookieSessionInterface as _QuartStock
 
-from ._native_loader import NATIVE_AVAILABLE
 from ._native_loader import native as _native
-from ._checks import serializer_is_default
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
 from ._guard import FLASK as _FLASK_STOCK_CODE
 from ._guard import StockGuard
+from ._rule import Flavour
+from ._rule import native_codec
 from .sessions import FastSigningSerializer
 from .sessions import _current_provider
-from .sessions import codec_for_keys
 from .sessions import expires_value
-from .sessions import hooks_are_stock
 
 if t.TYPE_CHECKING:
     from quart import Quart
@@ -59,7 +56,6 @@ __all__ = ["FastSessionInterface"]
 
 _FALLBACK = _native.FALLBACK
 _INVALID = _native.INVALID
-_STOCK_DIGEST = _QuartStock.digest_method
 
 
 def _quart_key_order() -> tuple[str, ...] | None:
@@ -131,16 +127,6 @@ def _fallbacks(app: Quart) -> t.Any:
     return app.config["SECRET_KEY_FALLBACKS"] if QUART_USES_FALLBACKS else None
 
 
-def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
-    """The native codec for the keys Quart builds from these settings; None
-    when stock code must decide."""
-    try:
-        keys = _stock_keys(secret_key, fallbacks)
-    except TypeError:  # fallbacks not iterable
-        return None
-    return codec_for_keys(keys)
-
-
 class FastSessionInterface(_QuartStock):
     """Drop-in replacement for Quart's
     :class:`~quart.sessions.SecureCookieSessionInterface`.
@@ -164,24 +150,9 @@ class FastSessionInterface(_QuartStock):
         return isinstance(interface, FastSessionInterface) and interface._native_codec(app) is not None
 
     def _native_codec(self, app: Quart) -> _native.SessionCodec | None:
-        """The codec for this call, or None if stock code must answer it."""
-        if not (
-            QUART_IS_KNOWN
-            and NATIVE_AVAILABLE
-            and self.native_enabled
-            and _FLASK_STOCK_CODE.is_original()
-            and _QUART_STOCK_CODE.is_original()
-            and self.salt == "cookie-session"
-            and self.key_derivation == "hmac"
-            and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
-            and hooks_are_stock(self, _FAST_GET_SIGNING_SERIALIZER)
-            and serializer_is_default(self.serializer)
-        ):
-            return None
-        secret_key = app.secret_key
-        if not secret_key:
-            return None
-        return _codec_for(secret_key, _fallbacks(app))
+        """The codec for this call, or None if stock code must answer it
+        (:func:`flask_fastsession._rule.native_codec`)."""
+        return native_codec(self, app, FLAVOUR)
 
     def get_signing_serializer(self, app: Quart) -> URLSafeTimedSerializer | None:
         codec = self._native_codec(app)
@@ -276,5 +247,18 @@ class FastSessionInterface(_QuartStock):
         add_vary_cookie(response)
 
 
-
-_FAST_GET_SIGNING_SERIALIZER = FastSessionInterface.get_signing_serializer
+#: Quart's side of the rule (:mod:`flask_fastsession._rule`). The JSON
+#: provider is not the app's: it is checked per call (``_current_provider``).
+FLAVOUR = Flavour(
+    stock=_QuartStock,
+    get_signing_serializer=FastSessionInterface.get_signing_serializer,
+    guards=(_FLASK_STOCK_CODE, _QUART_STOCK_CODE),
+    supported=QUART_IS_KNOWN,
+    unsupported=(
+        "the installed Quart's stock session interface is neither of the two reproduced "
+        "(Quart 0.20, Quart 0.21+): every call goes to Quart's own code"
+    ),
+    checks_app_json=False,
+    uses_fallbacks=QUART_USES_FALLBACKS,
+    key_list=_stock_keys,
+)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 import typing as t
-from collections import OrderedDict
 from datetime import timedelta
 
 import flask.sessions as _flask_sessions
@@ -26,8 +24,9 @@ from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
 from ._headers import stock_response_class
 from ._headers import template
-from ._native_loader import NATIVE_AVAILABLE
 from ._native_loader import native as _native
+from ._rule import Flavour
+from ._rule import native_codec
 
 #: ``_STOCK_CODE``'s native watch: None when no watched namespace changed.
 _STOCK_CODE_CHANGED = _STOCK_CODE.changed
@@ -44,59 +43,6 @@ _Stock = SecureCookieSessionInterface
 _FALLBACK = _native.FALLBACK
 _INVALID = _native.INVALID
 _STALE = _native.STALE
-_STOCK_DIGEST = SecureCookieSessionInterface.digest_method
-
-#: Hooks of the interface that the native path does not call when they are
-#: stock's: set on an instance, they must be called, so stock code answers.
-_BYPASSED_HOOKS = frozenset({"get_signing_serializer", "get_expiration_time"})
-
-#: Distinct key lists kept, least recently used evicted: per-tenant keys in
-#: rotation stay cached up to this many.
-CODEC_CACHE_SIZE = 4096
-_codecs: OrderedDict[tuple[t.Any, ...], _native.SessionCodec] = OrderedDict()
-#: The most recent single key (exact str or bytes) and its codec, checked
-#: first by ``FastSessionInterface._native_codec``: most apps have one key.
-_last_single: tuple[t.Any, _native.SessionCodec | None] = (None, None)
-
-
-def codec_for_keys(keys: t.Sequence[t.Any]) -> _native.SessionCodec | None:
-    """The native codec for a key list (oldest first, the signing key last),
-    as stock builds it for this call; None when the keys are not ones the
-    native codec takes (anything but exact ``str`` and ``bytes``), so that
-    stock code decides.
-
-    The cache is keyed on the key values, so a key removed from the
-    configuration stops verifying on the next call, whatever container held it.
-    """
-    global _last_single
-    for key in keys:
-        if type(key) is not str and type(key) is not bytes:
-            return None
-    # Exact str and bytes: equal tuples are equal key values.
-    cache_key = tuple(keys)
-    codec = _codecs.get(cache_key)
-    if codec is not None:
-        _codecs.move_to_end(cache_key)
-    else:
-        try:
-            codec = _native.SessionCodec(list(keys))
-        except (TypeError, ValueError):  # e.g. a lone surrogate: stock raises it
-            return None
-        _codecs[cache_key] = codec
-        if len(_codecs) > CODEC_CACHE_SIZE:
-            _codecs.popitem(last=False)
-    if len(cache_key) == 1:
-        _last_single = (cache_key[0], codec)
-    return codec
-
-
-def _codec_for(secret_key: t.Any, fallbacks: t.Any) -> _native.SessionCodec | None:
-    """The native codec for the keys stock builds from these settings now."""
-    try:
-        keys = key_list(secret_key, fallbacks)
-    except TypeError:  # fallbacks not iterable: stock code raises it
-        return None
-    return codec_for_keys(keys)
 
 
 def _current_provider() -> tuple[bool, t.Any]:
@@ -109,16 +55,6 @@ def _current_provider() -> tuple[bool, t.Any]:
         return True, None
     provider = ctx.app.json
     return provider_is_default(provider), provider
-
-
-def hooks_are_stock(interface: t.Any, stock_get_signing_serializer: t.Any) -> bool:
-    """Whether ``interface`` leaves the hooks the native path bypasses as
-    they are: ``get_signing_serializer`` not overridden (on the class or the
-    instance) and no instance attribute replacing a bypassed hook."""
-    if type(interface).get_signing_serializer is not stock_get_signing_serializer:
-        return False
-    own = interface.__dict__
-    return not own or own.keys().isdisjoint(_BYPASSED_HOOKS)
 
 
 def expires_value(
@@ -370,40 +306,9 @@ class FastSessionInterface(SecureCookieSessionInterface):
         )
 
     def _native_codec(self, app: Flask) -> _native.SessionCodec | None:
-        """The codec for this call, or None if stock code must answer it.
-
-        Runs on every request (twice), so it is written for speed; each
-        condition is one way the configuration can differ from the one the
-        native path reproduces.
-        """
-        own = self.__dict__
-        if not (
-            NATIVE_AVAILABLE
-            and self.native_enabled
-            and (_STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original())
-            and self.salt == "cookie-session"
-            and self.key_derivation == "hmac"
-            and (self.digest_method is _STOCK_DIGEST or self.digest_method is hashlib.sha1)
-            # hooks_are_stock(self, ...), inlined: this runs twice per request.
-            and type(self).get_signing_serializer is _FAST_GET_SIGNING_SERIALIZER
-            and (not own or own.keys().isdisjoint(_BYPASSED_HOOKS))
-            and serializer_is_default(self.serializer)
-            and provider_is_default(app.json)
-        ):
-            return None
-        secret_key = app.secret_key
-        if not secret_key:
-            return None
-        # The keys as stock lists them for this call: a key removed from the
-        # configuration, in place or not, stops working at once.
-        fallbacks = app.config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
-        if not fallbacks:
-            # One key, the common case: stock's list is [secret_key].
-            single = _last_single
-            if (type(secret_key) is str or type(secret_key) is bytes) and single[0] == secret_key:
-                return single[1]
-            return codec_for_keys((secret_key,))
-        return _codec_for(secret_key, fallbacks)
+        """The codec for this call, or None if stock code must answer it
+        (:func:`flask_fastsession._rule.native_codec`)."""
+        return native_codec(self, app, FLAVOUR)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         made = _signing_serializers.get(id(self))
@@ -511,5 +416,11 @@ class FastSessionInterface(SecureCookieSessionInterface):
         add_vary_cookie(response)
 
 
-
-_FAST_GET_SIGNING_SERIALIZER = FastSessionInterface.get_signing_serializer
+#: Flask's side of the rule (:mod:`flask_fastsession._rule`).
+FLAVOUR = Flavour(
+    stock=_Stock,
+    get_signing_serializer=FastSessionInterface.get_signing_serializer,
+    guards=(_STOCK_CODE,),
+    uses_fallbacks=USES_FALLBACKS,
+    key_list=key_list,
+)
