@@ -2,8 +2,9 @@
 //!
 //! The pure-Rust modules know nothing of Python and carry their own unit
 //! tests: [`signing`] (itsdangerous's timed HMAC-SHA1 signer with Flask's
-//! parameters), [`encoding`] (base64 as itsdangerous and CPython do it),
-//! [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
+//! parameters), [`payload`] (itsdangerous's URL-safe payload segment: zlib
+//! if shorter, base64), [`encoding`] (base64 as itsdangerous and CPython do
+//! it), [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
 //! [`expiry`] (HTTP dates), [`json`] (CPython-compatible JSON writer and
 //! parser) and [`memo`] (the bounded payload memo), with [`buf`] (fallible
 //! growth of input-sized buffers) and [`limits`] (limits shared by all of
@@ -16,6 +17,7 @@ pub mod expiry;
 pub mod json;
 pub mod limits;
 pub mod memo;
+pub mod payload;
 pub mod signing;
 
 mod py;

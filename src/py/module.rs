@@ -42,14 +42,13 @@ fn expires_header(
 /// Turns the payload memo on or off (off also forgets it).
 #[pyfunction]
 fn set_payload_memo(enabled: bool) {
-    codec::PAYLOAD_MEMO.set_enabled(enabled);
-    codec::JSON_MEMO.set_enabled(enabled);
+    crate::payload::set_memo_enabled(enabled);
 }
 
 /// Whether the payload memo is on.
 #[pyfunction]
 fn payload_memo_enabled() -> bool {
-    codec::PAYLOAD_MEMO.is_enabled()
+    crate::payload::memo_enabled()
 }
 
 /// `(owner, current)`: the ID of the interpreter whose import initialised
