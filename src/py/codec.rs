@@ -14,7 +14,7 @@ use crate::py::{deflate, loads, objects};
 use crate::signing::Keys;
 
 /// The URL-safe timed signing serializer Flask builds per call, built once
-/// per key list: `dumps` and `loads` of the session cookie value.
+/// per key list: `dumps_for` and `loads` of the session cookie value.
 #[pyclass(frozen, module = "flask_fastsession._native")]
 pub(crate) struct SessionCodec {
     keys: Keys,
@@ -75,30 +75,11 @@ impl SessionCodec {
         Ok(SessionCodec { keys })
     }
 
-    /// The signed cookie value for `obj`, or the fallback sentinel when stock
-    /// code must produce it.
-    #[pyo3(signature = (obj, timestamp, sort_keys, ensure_ascii, default))]
-    fn dumps<'py>(
-        &self,
-        py: Python<'py>,
-        obj: &Bound<'py, PyAny>,
-        timestamp: &Bound<'py, PyAny>,
-        sort_keys: &Bound<'py, PyAny>,
-        ensure_ascii: &Bound<'py, PyAny>,
-        default: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guarded(
-            py,
-            "SessionCodec.dumps",
-            || fallback(py),
-            || self.dumps_inner(py, obj, timestamp, sort_keys, ensure_ascii, default),
-        )
-    }
-
-    /// `dumps` with the options of a Flask JSON provider (its `sort_keys`,
-    /// `ensure_ascii` and `default`), or Flask's no-app-context defaults
-    /// (`sort_keys=False`, `ensure_ascii=True`, `flask.json.provider._default`)
-    /// when `provider` is None.
+    /// The signed cookie value for `obj`, written with the options of a
+    /// Flask JSON provider (its `sort_keys`, `ensure_ascii` and `default`),
+    /// or Flask's no-app-context defaults (`sort_keys=False`,
+    /// `ensure_ascii=True`, `flask.json.provider._default`) when `provider`
+    /// is None; the fallback sentinel when stock code must produce it.
     #[pyo3(signature = (obj, timestamp, provider))]
     fn dumps_for<'py>(
         &self,
