@@ -10,7 +10,7 @@ use crate::limits::MAX_TIMESTAMP;
 use crate::payload;
 use crate::py::dumps::{Dumper, Options};
 use crate::py::errors::{guarded, swallowed_by_open_session, unsign_error, Stop};
-use crate::py::{deflate, loads, objects};
+use crate::py::{deflate, loads, objects, sentinels};
 use crate::signing::Keys;
 
 /// The URL-safe timed signing serializer Flask builds per call, built once
@@ -56,7 +56,7 @@ pub(crate) fn compress_bytes<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Boun
 
 /// The fallback sentinel: stock code answers the call.
 fn fallback(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    objects::fallback(py).cloned()
+    sentinels::fallback(py).cloned()
 }
 
 #[pymethods]
@@ -220,7 +220,7 @@ impl SessionCodec {
             Err(err) => {
                 if quiet {
                     if swallowed_by_open_session(&err) {
-                        Ok(objects::invalid(py)?.clone())
+                        Ok(sentinels::invalid(py)?.clone())
                     } else {
                         Err(Stop::Stock)
                     }
