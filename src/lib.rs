@@ -5,15 +5,17 @@
 //! parameters), [`payload`] (itsdangerous's URL-safe payload segment: zlib
 //! if shorter, base64), [`encoding`] (base64 as itsdangerous and CPython do
 //! it), [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
-//! [`expiry`] (HTTP dates), [`json`] (CPython-compatible JSON writer and
-//! parser) and [`memo`] (the bounded payload memo), with [`buf`] (fallible
-//! growth of input-sized buffers) and [`limits`] (limits shared by all of
-//! them). The `py` module is the only place that touches Python objects.
+//! [`http_date`] (werkzeug's HTTP dates), [`expiry`] (the cookie's expiry
+//! instant), [`json`] (CPython-compatible JSON writer and parser) and
+//! [`memo`] (the bounded payload memo), with [`buf`] (fallible growth of
+//! input-sized buffers) and [`limits`] (limits shared by all of them). The
+//! `py` module is the only place that touches Python objects.
 
 pub mod buf;
 pub mod compress;
 pub mod encoding;
 pub mod expiry;
+pub mod http_date;
 pub mod json;
 pub mod limits;
 pub mod memo;
