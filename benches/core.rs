@@ -12,14 +12,14 @@
 //! For each workload:
 //! * `dumps/{cold,warm}/core`: the native `dumps` minus the Python object walk:
 //!   JSON written from a Rust value tree with `json::write_*`, then
-//!   `compress::compress_into`, `encoding::urlsafe_b64encode_into` and
+//!   `payload::encode_into` (with `compress::compress_into`) and
 //!   `signing::Keys::sign_into`. Cold rotates over 256 variant sessions (one
 //!   value differs), warm repeats variant 0.
 //! * `dumps/{cold,warm}/floor`: the same JSON bytes through the bare
 //!   primitives only: one deflate with a reused flate2 compressor, one base64
 //!   encode, one HMAC-SHA1 from a cached keyed state. No JSON writing.
-//! * `loads/{cold,warm}/core`: `Keys::unsign`, `encoding::itsdangerous_b64decode`,
-//!   `compress::decompress`, `json::parse` into a Rust value tree.
+//! * `loads/{cold,warm}/core`: `Keys::unsign`, `payload::decode` (base64,
+//!   inflate), `json::parse` into a Rust value tree.
 //! * `loads/{cold,warm}/floor`: HMAC-SHA1 over the signed part, base64 decode,
 //!   one inflate with a reused decompressor. No JSON parsing.
 //! * `part/*`: each core function next to its own primitive.
@@ -41,6 +41,7 @@ use std::fmt::Write as _;
 use flask_fastsession::compress::{compress_into, decompress};
 use flask_fastsession::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
 use flask_fastsession::json::{self, Builder, JsonStr};
+use flask_fastsession::payload;
 use flask_fastsession::signing::{Keys, SALT};
 
 type HmacSha1 = Hmac<Sha1>;
@@ -268,17 +269,11 @@ fn core_dumps(keys: &Keys, ts: u64, tree: &Value, bufs: &mut Bufs) {
     core_dumps_json(keys, ts, bufs);
 }
 
-/// `bufs.json` -> `bufs.cookie`, as the codec's `encode_payload` + `sign_into`.
+/// `bufs.json` -> `bufs.cookie`, as the codec does it with the memo off:
+/// `payload::encode_into` with this build's deflate, then `sign_into`.
 fn core_dumps_json(keys: &Keys, ts: u64, bufs: &mut Bufs) {
-    bufs.compressed.clear();
-    compress_into(&bufs.json, &mut bufs.compressed).expect("memory");
     bufs.payload.clear();
-    if bufs.compressed.len() + 1 < bufs.json.len() {
-        bufs.payload.push(b'.');
-        urlsafe_b64encode_into(&bufs.compressed, &mut bufs.payload).expect("memory");
-    } else {
-        urlsafe_b64encode_into(&bufs.json, &mut bufs.payload).expect("memory");
-    }
+    payload::encode_into(&bufs.json, &mut bufs.payload, compress_into).expect("memory");
     bufs.cookie.clear();
     keys.sign_into(&bufs.payload, ts, &mut bufs.cookie)
         .expect("memory");
@@ -287,10 +282,7 @@ fn core_dumps_json(keys: &Keys, ts: u64, bufs: &mut Bufs) {
 /// The core `loads`: verify, decode, inflate, parse.
 fn core_loads(keys: &Keys, now: i64, cookie: &[u8]) -> Value {
     let unsigned = keys.unsign(cookie, Some(31 * 86400), now).expect("valid");
-    let json = match unsigned.payload.strip_prefix(b".") {
-        Some(rest) => decompress(&itsdangerous_b64decode(rest).expect("b64")).expect("zlib"),
-        None => itsdangerous_b64decode(unsigned.payload).expect("b64"),
-    };
+    let json = payload::decode(unsigned.payload).expect("payload");
     parse(std::str::from_utf8(&json).expect("utf-8"))
 }
 

@@ -115,6 +115,8 @@ def main() -> None:
         if cookie.startswith(b"."):
             assert zlib.decompress(raw)
             add("decompress", f"{name}-zlib", b"\x00" + raw)
+            # ... and the payload segment itself (checked by payload::decode).
+            add("decompress", f"{name}-segment", b"\x00" + cookie.rsplit(b".", 2)[0])
 
     # b64decode: standard padded base64 as the " b" tag carries it, and lenient forms.
     for label, data in {

@@ -2,20 +2,24 @@
 //!
 //! The pure-Rust modules know nothing of Python and carry their own unit
 //! tests: [`signing`] (itsdangerous's timed HMAC-SHA1 signer with Flask's
-//! parameters), [`encoding`] (base64 as itsdangerous and CPython do it),
-//! [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
-//! [`expiry`] (HTTP dates), [`json`] (CPython-compatible JSON writer and
-//! parser) and [`memo`] (the bounded payload memo), with [`buf`] (fallible
-//! growth of input-sized buffers) and [`limits`] (limits shared by all of
-//! them). The `py` module is the only place that touches Python objects.
+//! parameters), [`payload`] (itsdangerous's URL-safe payload segment: zlib
+//! if shorter, base64), [`encoding`] (base64 as itsdangerous and CPython do
+//! it), [`compress`] (zlib, byte-identical to CPython's `zlib.compress`),
+//! [`http_date`] (werkzeug's HTTP dates), [`expiry`] (the cookie's expiry
+//! instant), [`json`] (CPython-compatible JSON writer and parser) and
+//! [`memo`] (the bounded payload memo), with [`buf`] (fallible growth of
+//! input-sized buffers) and [`limits`] (limits shared by all of them). The
+//! `py` module is the only place that touches Python objects.
 
 pub mod buf;
 pub mod compress;
 pub mod encoding;
 pub mod expiry;
+pub mod http_date;
 pub mod json;
 pub mod limits;
 pub mod memo;
+pub mod payload;
 pub mod signing;
 
 mod py;

@@ -5,6 +5,10 @@
 /// (its tagger and `json` module recurse in Python and decide where they fail).
 pub const MAX_DEPTH: usize = 64;
 
+/// Unix time of `0001-01-01T00:00:00Z` (`datetime.min`): the earliest
+/// instant an HTTP date is written for.
+pub const MIN_UNIX_SECONDS: i64 = -62_135_596_800;
+
 /// Unix time of `9999-12-31T23:59:59Z`, the last whole second of
 /// `datetime.max`: the latest timestamp `datetime.fromtimestamp(ts, tz=utc)`
 /// accepts and the latest instant an HTTP date is written for.

@@ -12,10 +12,18 @@
 //! trailing garbage); 2 `zlib.compress(data)` with a few bytes flipped;
 //! 3 a zlib header followed by the data as a raw deflate body.
 //! `mode >> 2` picks the oracle's buffer sizes.
+//!
+//! The payload segment (`payload::decode`, `payload::encode_into`) is checked
+//! on the same inputs against a transcription of itsdangerous's
+//! `URLSafeSerializerMixin`: every input is decoded as a segment, and the
+//! round trip (mode 1) also encodes the data as one.
 
 #![no_main]
 
+mod common;
+
 use flask_fastsession::compress::{compress_into, decompress};
+use flask_fastsession::payload;
 use flate2::{Decompress, FlushDecompress, Status};
 use libfuzzer_sys::fuzz_target;
 
@@ -60,6 +68,32 @@ fn check(data: &[u8], sizes: u8) -> Option<Vec<u8>> {
     got
 }
 
+/// `URLSafeSerializerMixin.load_payload` up to the JSON bytes: `None` is
+/// `BadPayload`.
+fn load_payload(segment: &[u8], sizes: u8) -> Option<Vec<u8>> {
+    match segment.strip_prefix(b".") {
+        Some(rest) => oracle(&common::itsdangerous_b64decode(rest)?, sizes),
+        None => common::itsdangerous_b64decode(segment),
+    }
+}
+
+/// `URLSafeSerializerMixin.dump_payload` from the JSON bytes on.
+fn dump_payload(json: &[u8]) -> Vec<u8> {
+    let compressed = compress(json);
+    if compressed.len() < json.len().saturating_sub(1) {
+        let mut out = b".".to_vec();
+        out.extend(common::urlsafe_b64encode(&compressed));
+        out
+    } else {
+        common::urlsafe_b64encode(json)
+    }
+}
+
+fn check_payload(segment: &[u8], sizes: u8) {
+    let want = load_payload(segment, sizes);
+    assert_eq!(payload::decode(segment), want, "payload::decode({segment:?})");
+}
+
 fn compress(data: &[u8]) -> Vec<u8> {
     let mut out = b"head".to_vec();
     compress_into(data, &mut out).expect("memory");
@@ -73,6 +107,7 @@ fuzz_target!(|input: &[u8]| {
         return;
     };
     let sizes = mode >> 2;
+    check_payload(data, sizes);
     match mode & 3 {
         0 => {
             check(data, sizes);
@@ -91,6 +126,13 @@ fuzz_target!(|input: &[u8]| {
             assert_eq!(check(&g, sizes).as_deref(), Some(data));
             // The compressor is reused per thread: deterministic output.
             assert_eq!(compress(data), c);
+            // The payload segment of the data, and back.
+            let mut segment = b"head".to_vec();
+            payload::encode_into(data, &mut segment, compress_into).expect("memory");
+            assert_eq!(&segment[..4], b"head");
+            let segment = segment.split_off(4);
+            assert_eq!(segment, dump_payload(data));
+            assert_eq!(payload::decode(&segment).as_deref(), Some(data));
         }
         2 => {
             let mut c = compress(data);

@@ -62,14 +62,6 @@ class SessionCodec:
     (oldest first, the current key last)."""
 
     def __new__(cls, secret_keys: list[str | bytes]) -> SessionCodec: ...
-    def dumps(
-        self,
-        obj: t.Any,
-        timestamp: int,
-        sort_keys: t.Any,
-        ensure_ascii: t.Any,
-        default: t.Callable[[t.Any], t.Any],
-    ) -> str | Fallback: ...
     def dumps_for(
         self,
         obj: t.Any,

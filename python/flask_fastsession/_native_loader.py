@@ -60,9 +60,6 @@ class SessionCodec:
     def __init__(self, secret_keys: list[str | bytes]) -> None:
         pass
 
-    def dumps(self, *args: t.Any) -> Fallback:
-        return _FALLBACK_STANDIN
-
     def dumps_for(self, *args: t.Any) -> Fallback:
         return _FALLBACK_STANDIN
 

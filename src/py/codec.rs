@@ -4,20 +4,17 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyString};
 
-use std::sync::LazyLock;
-
 use crate::buf;
 use crate::compress;
-use crate::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
 use crate::limits::MAX_TIMESTAMP;
-use crate::memo::Memo;
+use crate::payload;
 use crate::py::dumps::{Dumper, Options};
 use crate::py::errors::{guarded, swallowed_by_open_session, unsign_error, Stop};
-use crate::py::{deflate, loads, objects};
+use crate::py::{deflate, loads, objects, sentinels};
 use crate::signing::Keys;
 
 /// The URL-safe timed signing serializer Flask builds per call, built once
-/// per key list: `dumps` and `loads` of the session cookie value.
+/// per key list: `dumps_for` and `loads` of the session cookie value.
 #[pyclass(frozen, module = "flask_fastsession._native")]
 pub(crate) struct SessionCodec {
     keys: Keys,
@@ -34,58 +31,6 @@ fn key_bytes(key: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Err(pyo3::exceptions::PyTypeError::new_err(
         "secret keys must be str or bytes",
     ))
-}
-
-/// JSON bytes → payload segment, for sessions re-saved unchanged.
-pub(crate) static PAYLOAD_MEMO: LazyLock<Memo> = LazyLock::new(|| Memo::new(MEMO_SLOTS));
-/// Verified payload segment → JSON bytes, for cookies loaded again.
-pub(crate) static JSON_MEMO: LazyLock<Memo> = LazyLock::new(|| Memo::new(MEMO_SLOTS));
-const MEMO_SLOTS: usize = 256;
-
-/// `payload` (the JSON) as the cookie's first segment: zlib-compressed with a
-/// leading "." when that is shorter by more than one byte, URL-safe base64.
-pub(crate) fn encode_payload(json: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
-    if PAYLOAD_MEMO.get_into(json, out) {
-        return Ok(());
-    }
-    let start = out.len();
-    encode_payload_uncached(json, out)?;
-    PAYLOAD_MEMO.insert(json, &out[start..]);
-    Ok(())
-}
-
-fn encode_payload_uncached(json: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
-    let mut compressed = buf::with_capacity(json.len() / 2 + 64)?;
-    deflate::compress_into(json, &mut compressed)?;
-    if compressed.len() + 1 < json.len() {
-        buf::push(out, b'.')?;
-        urlsafe_b64encode_into(&compressed, out)?;
-    } else {
-        urlsafe_b64encode_into(json, out)?;
-    }
-    Ok(())
-}
-
-/// The JSON text inside a verified payload segment; [`Stop::Stock`] when it
-/// does not decode (or a buffer cannot grow): stock code decides.
-fn decode_payload(payload: &[u8]) -> Result<Vec<u8>, Stop> {
-    let mut json = Vec::new();
-    if JSON_MEMO.get_into(payload, &mut json) {
-        return Ok(json);
-    }
-    let json = decode_payload_uncached(payload).ok_or(Stop::Stock)?;
-    JSON_MEMO.insert(payload, &json);
-    Ok(json)
-}
-
-fn decode_payload_uncached(payload: &[u8]) -> Option<Vec<u8>> {
-    match payload.strip_prefix(b".") {
-        Some(rest) => {
-            let raw = itsdangerous_b64decode(rest).ok()?;
-            compress::decompress(&raw).ok()
-        }
-        None => itsdangerous_b64decode(payload).ok(),
-    }
 }
 
 /// `zlib.compress(data)` as this build computes it (for the import-time
@@ -111,7 +56,7 @@ pub(crate) fn compress_bytes<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Boun
 
 /// The fallback sentinel: stock code answers the call.
 fn fallback(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    objects::fallback(py).cloned()
+    sentinels::fallback(py).cloned()
 }
 
 #[pymethods]
@@ -130,30 +75,11 @@ impl SessionCodec {
         Ok(SessionCodec { keys })
     }
 
-    /// The signed cookie value for `obj`, or the fallback sentinel when stock
-    /// code must produce it.
-    #[pyo3(signature = (obj, timestamp, sort_keys, ensure_ascii, default))]
-    fn dumps<'py>(
-        &self,
-        py: Python<'py>,
-        obj: &Bound<'py, PyAny>,
-        timestamp: &Bound<'py, PyAny>,
-        sort_keys: &Bound<'py, PyAny>,
-        ensure_ascii: &Bound<'py, PyAny>,
-        default: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guarded(
-            py,
-            "SessionCodec.dumps",
-            || fallback(py),
-            || self.dumps_inner(py, obj, timestamp, sort_keys, ensure_ascii, default),
-        )
-    }
-
-    /// `dumps` with the options of a Flask JSON provider (its `sort_keys`,
-    /// `ensure_ascii` and `default`), or Flask's no-app-context defaults
-    /// (`sort_keys=False`, `ensure_ascii=True`, `flask.json.provider._default`)
-    /// when `provider` is None.
+    /// The signed cookie value for `obj`, written with the options of a
+    /// Flask JSON provider (its `sort_keys`, `ensure_ascii` and `default`),
+    /// or Flask's no-app-context defaults (`sort_keys=False`,
+    /// `ensure_ascii=True`, `flask.json.provider._default`) when `provider`
+    /// is None; the fallback sentinel when stock code must produce it.
     #[pyo3(signature = (obj, timestamp, provider))]
     fn dumps_for<'py>(
         &self,
@@ -247,12 +173,12 @@ impl SessionCodec {
         };
         let mut json = buf::with_capacity(256)?;
         Dumper::new(py, opts, &mut json).tagged(obj)?;
-        let mut payload = buf::with_capacity(json.len() + 8)?;
-        encode_payload(&json, &mut payload)?;
+        let mut segment = buf::with_capacity(json.len() + 8)?;
+        payload::encode_memo_into(&json, &mut segment, deflate::compress_into)?;
         drop(json);
-        let mut out = buf::with_capacity(payload.len() + 48)?;
-        self.keys.sign_into(&payload, ts, &mut out)?;
-        drop(payload);
+        let mut out = buf::with_capacity(segment.len() + 48)?;
+        self.keys.sign_into(&segment, ts, &mut out)?;
+        drop(segment);
         let text = std::str::from_utf8(&out).expect("a signed value is ASCII");
         Ok(objects::new_str(py, text)?.into_any())
     }
@@ -286,14 +212,15 @@ impl SessionCodec {
                 if unsigned.timestamp > MAX_TIMESTAMP {
                     return Err(Stop::Stock);
                 }
-                let json = decode_payload(unsigned.payload)?;
+                // Stock code decides about a segment that does not decode.
+                let json = payload::decode_memo(unsigned.payload).ok_or(Stop::Stock)?;
                 let text = std::str::from_utf8(&json).map_err(|_| Stop::Stock)?;
                 loads::loads_tagged(py, text)
             }
             Err(err) => {
                 if quiet {
                     if swallowed_by_open_session(&err) {
-                        Ok(objects::invalid(py)?.clone())
+                        Ok(sentinels::invalid(py)?.clone())
                     } else {
                         Err(Stop::Stock)
                     }

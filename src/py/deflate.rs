@@ -21,7 +21,7 @@ use pyo3::types::PyBytes;
 
 use crate::buf;
 use crate::compress;
-use crate::py::codec::PAYLOAD_MEMO;
+use crate::payload::PAYLOAD_MEMO;
 use crate::py::errors::Stop;
 use crate::py::objects;
 

@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyFloat, PyList, PyString, PyTuple};
 
 use crate::encoding::b64decode_canonical;
-use crate::expiry;
+use crate::http_date;
 use crate::json::parse::{parse, Builder, JsonStr, ParseError};
 use crate::limits::MAX_DEPTH;
 use crate::py::errors::{bad_payload, Stop};
@@ -253,7 +253,7 @@ fn untag<'py>(
                 .cast::<PyString>()
                 .ok()
                 .and_then(|s| s.to_str().ok().map(str::as_bytes))
-                .and_then(expiry::parse_canonical_http_date);
+                .and_then(http_date::parse_canonical_http_date);
             match fast {
                 Some((y, mo, d, h, mi, s)) if objects::datetime_is_real(py)? => {
                     let utc = objects::utc(py)?.cast::<pyo3::types::PyTzInfo>()?;

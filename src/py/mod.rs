@@ -10,5 +10,6 @@ pub(crate) mod loads;
 pub(crate) mod module;
 pub(crate) mod objects;
 pub(crate) mod plan;
+pub(crate) mod sentinels;
 pub(crate) mod time;
 pub(crate) mod watch;

@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::py::{codec, interpreter, objects, plan, watch};
+use crate::py::{codec, interpreter, plan, sentinels, watch};
 
 /// `zlib.compress(data)` as this build's own zlib computes it (used by
 /// the import-time self-check), whichever deflater payloads use.
@@ -42,14 +42,13 @@ fn expires_header(
 /// Turns the payload memo on or off (off also forgets it).
 #[pyfunction]
 fn set_payload_memo(enabled: bool) {
-    codec::PAYLOAD_MEMO.set_enabled(enabled);
-    codec::JSON_MEMO.set_enabled(enabled);
+    crate::payload::set_memo_enabled(enabled);
 }
 
 /// Whether the payload memo is on.
 #[pyfunction]
 fn payload_memo_enabled() -> bool {
-    codec::PAYLOAD_MEMO.is_enabled()
+    crate::payload::memo_enabled()
 }
 
 /// `(owner, current)`: the ID of the interpreter whose import initialised
@@ -83,19 +82,19 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         return Ok(());
     }
     m.add_class::<codec::SessionCodec>()?;
-    m.add_class::<objects::Fallback>()?;
-    m.add_class::<objects::Invalid>()?;
+    m.add_class::<sentinels::Fallback>()?;
+    m.add_class::<sentinels::Invalid>()?;
     m.add_class::<watch::DictWatch>()?;
     m.add_class::<plan::SessionPlan>()?;
-    m.add_class::<plan::Stale>()?;
+    m.add_class::<sentinels::Stale>()?;
     m.add_function(wrap_pyfunction!(compress, m)?)?;
     m.add_function(wrap_pyfunction!(set_deflater, m)?)?;
     m.add_function(wrap_pyfunction!(deflater, m)?)?;
     m.add_function(wrap_pyfunction!(expires_header, m)?)?;
     m.add_function(wrap_pyfunction!(set_payload_memo, m)?)?;
     m.add_function(wrap_pyfunction!(payload_memo_enabled, m)?)?;
-    m.add("FALLBACK", objects::fallback(py)?)?;
-    m.add("INVALID", objects::invalid(py)?)?;
-    m.add("STALE", plan::stale(py)?)?;
+    m.add("FALLBACK", sentinels::fallback(py)?)?;
+    m.add("INVALID", sentinels::invalid(py)?)?;
+    m.add("STALE", sentinels::stale(py)?)?;
     Ok(())
 }

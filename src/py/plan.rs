@@ -29,14 +29,13 @@ use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDelta, PyDict, PyList, PyString, PyTuple, PyType, PyWeakrefReference};
 
 use crate::py::codec::SessionCodec;
 use crate::py::errors::{guarded, Stop};
-use crate::py::objects;
 use crate::py::time::expires_at_header;
 use crate::py::watch::{dict_version, DictWatch};
+use crate::py::{objects, sentinels};
 
 /// The cookie header around the value (and the expiry date): what
 /// werkzeug's `dump_cookie` writes for the plan's attributes.
@@ -69,25 +68,6 @@ impl Template {
         out.push_str(&self.after);
         out
     }
-}
-
-/// The stale sentinel: the plan no longer describes the call's objects.
-#[pyclass(frozen, module = "flask_fastsession._native")]
-pub(crate) struct Stale;
-
-#[pymethods]
-impl Stale {
-    #[allow(clippy::unused_self)] // pyo3 methods take self
-    fn __repr__(&self) -> &'static str {
-        "<flask_fastsession stale plan>"
-    }
-}
-
-/// The one `Stale` instance.
-pub(crate) fn stale(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
-    static CELL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    CELL.get_or_try_init(py, || Py::new(py, Stale).map(Py::into_any))
-        .map(|o| o.bind(py))
 }
 
 /// A class and the version tag it had when the plan was made.
@@ -314,12 +294,12 @@ impl SessionPlan {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = app.py();
         if !self.still_matches(&Call { interface, app })? {
-            return stale(py).cloned();
+            return sentinels::stale(py).cloned();
         }
         guarded(
             py,
             "SessionPlan.open",
-            || objects::fallback(py).cloned(),
+            || sentinels::fallback(py).cloned(),
             || self.open_inner(py, request),
         )
     }
@@ -336,15 +316,15 @@ impl SessionPlan {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = app.py();
         if !self.still_matches(&Call { interface, app })? {
-            return stale(py).cloned();
+            return sentinels::stale(py).cloned();
         }
         guarded(
             py,
             "SessionPlan.save",
-            || objects::fallback(py).cloned(),
+            || sentinels::fallback(py).cloned(),
             || match self.save_inner(py, app, session, response)? {
                 Save::Done => Ok(py.None().into_bound(py)),
-                Save::Python => Ok(objects::fallback(py)?.clone()),
+                Save::Python => Ok(sentinels::fallback(py)?.clone()),
             },
         )
     }
@@ -448,7 +428,7 @@ impl SessionPlan {
             .codec
             .get()
             .loads_inner(py, &value, self.max_age.bind(py), &now, true)?;
-        if data.is(objects::invalid(py)?) {
+        if data.is(sentinels::invalid(py)?) {
             return Ok(session_class.call0()?);
         }
         Ok(session_class.call1((data,))?)

@@ -4,9 +4,9 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDateAccess, PyDateTime, PyDelta, PyDeltaAccess, PyTimeAccess, PyTzInfoAccess};
 
-use crate::expiry;
 use crate::py::errors::{guarded, Stop};
 use crate::py::objects;
+use crate::{expiry, http_date};
 
 /// Seconds since the epoch of a datetime's fields read as UTC.
 fn unix_seconds(dt: &Bound<'_, PyDateTime>) -> Option<i64> {
@@ -43,7 +43,7 @@ fn as_utc<'py>(py: Python<'py>, dt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, P
 /// UTC); false when out of range.
 pub(crate) fn write_http_date(dt: &Bound<'_, PyDateTime>, out: &mut Vec<u8>) -> bool {
     unix_seconds(dt)
-        .and_then(|s| expiry::write_http_date(s, out))
+        .and_then(|s| http_date::write_http_date(s, out))
         .is_some()
 }
 
@@ -51,7 +51,7 @@ pub(crate) fn write_http_date(dt: &Bound<'_, PyDateTime>, out: &mut Vec<u8>) -> 
 pub(crate) fn http_date_of(py: Python<'_>, dt: &Bound<'_, PyAny>) -> PyResult<String> {
     let utc = as_utc(py, dt)?;
     unix_seconds(&utc)
-        .and_then(expiry::http_date)
+        .and_then(http_date::http_date)
         .ok_or_else(|| pyo3::exceptions::PyOverflowError::new_err("date out of range"))
 }
 
@@ -92,5 +92,5 @@ pub(crate) fn expires_at_header(
         i64::from(lifetime.get_seconds()),
         i64::from(lifetime.get_microseconds()),
     );
-    Ok(at.and_then(expiry::http_date))
+    Ok(at.and_then(http_date::http_date))
 }
