@@ -13,7 +13,7 @@
 //! * `dumps/{cold,warm}/core`: the native `dumps` minus the Python object walk:
 //!   JSON written from a Rust value tree with `json::write_*`, then
 //!   `payload::encode_into` (with `compress::compress_into`) and
-//!   `signing::Keys::sign_into`. Cold rotates over 256 variant sessions (one
+//!   `signing::Keys::sign_into`. Cold rotates over 4,096 variant sessions (one
 //!   value differs), warm repeats variant 0.
 //! * `dumps/{cold,warm}/floor`: the same JSON bytes through the bare
 //!   primitives only: one deflate with a reused flate2 compressor, one base64
@@ -245,11 +245,13 @@ fn variant(base: &Value, vary_key: &str, i: usize) -> Value {
         .expect("vary_key present");
     match slot {
         Value::Int(n) => *n += i as i64,
-        Value::Str(s) if i > 0 => {
+        Value::Str(s) => {
+            // workloads.py's _token_variant: `i` added to the last four hex
+            // digits, mod 16**4.
+            let last = u32::from_str_radix(&s[s.len() - 4..], 16).expect("a hex token");
             s.truncate(s.len() - 4);
-            write!(s, "{i:04x}").expect("writing to a String");
+            write!(s, "{:04x}", (last + i as u32) % 0x10000).expect("writing to a String");
         }
-        Value::Str(_) => {}
         other => panic!("cannot vary {other:?}"),
     }
     tree
@@ -489,10 +491,11 @@ struct Row<'a> {
     floor: Option<Routine<'a>>,
 }
 
-const MASK: usize = 255;
+/// The variant pool is `POOL` in workloads.py (a power of two).
+const MASK: usize = 4095;
 
 fn rows<'a>(w: &'a Workload) -> Vec<Row<'a>> {
-    assert_eq!(w.trees.len(), MASK + 1, "pool of 256");
+    assert_eq!(w.trees.len(), MASK + 1, "pool of 4096");
     let now = w.timestamp as i64;
     let json_len = w.jsons[0].len();
     let row = |op: &str, core: Routine<'a>, floor: Option<Routine<'a>>| -> Row<'a> {
@@ -505,7 +508,7 @@ fn rows<'a>(w: &'a Workload) -> Vec<Row<'a>> {
     };
     let mut out = Vec::new();
     for (cold, temp) in [(true, "cold"), (false, "warm")] {
-        // Cold rotates over the 256 variants; warm repeats variant 0.
+        // Cold rotates over the 4,096 variants; warm repeats variant 0.
         let pick = move |i: usize| if cold { i & MASK } else { 0 };
         let mut b = Bufs::default();
         let core: Routine<'_> = Box::new(move |i| {
