@@ -159,6 +159,25 @@ impl Memo {
         }
     }
 
+    /// Entries held now (slots in use); a slot another thread holds at
+    /// this moment is not counted.
+    pub fn len(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|slot| slot.try_lock().is_ok_and(|guard| guard.is_some()))
+            .count()
+    }
+
+    /// Whether no entry is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of slots: entries held at most.
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Whether lookups and inserts are active.
     pub fn is_enabled(&self) -> bool {
         self.enabled.load(Ordering::Relaxed)
@@ -245,6 +264,17 @@ mod tests {
         m.insert(b"k", b"v");
         m.set_enabled(true);
         assert_eq!(get(&m, b"k"), None);
+    }
+
+    #[test]
+    fn len_counts_entries() {
+        let m = Memo::new(8);
+        assert_eq!((m.len(), m.capacity()), (0, 8));
+        m.insert(b"a", b"1");
+        m.insert(b"a", b"2");
+        assert_eq!(m.len(), 1);
+        m.clear();
+        assert!(m.is_empty());
     }
 
     #[test]

@@ -14,6 +14,9 @@ import typing as t
 from flask.sessions import SecureCookieSessionInterface
 
 from . import _native_loader
+from ._caches import CacheUsage
+from ._caches import cache_clear
+from ._caches import cache_usage
 from .sessions import FastSessionInterface
 from .sessions import FastSigningSerializer
 
@@ -28,9 +31,12 @@ payload_memo_enabled = _native_loader.native.payload_memo_enabled
 set_payload_memo = _native_loader.native.set_payload_memo
 
 __all__ = [
+    "CacheUsage",
     "FastSessionInterface",
     "FastSigningSerializer",
     "__version__",
+    "cache_clear",
+    "cache_usage",
     "init_app",
     "payload_memo_enabled",
     "set_payload_memo",

@@ -23,6 +23,8 @@ __all__ = [
     "expires_header",
     "set_payload_memo",
     "payload_memo_enabled",
+    "native_caches",
+    "clear_native_caches",
     "interpreter_ids",
     "__version__",
     "BUILD_PROFILE",
@@ -146,6 +148,12 @@ def deflater() -> t.Literal["native", "interpreter"]:
 def expires_header(now: datetime, lifetime: timedelta) -> str | None: ...
 def set_payload_memo(enabled: bool) -> None: ...
 def payload_memo_enabled() -> bool: ...
+def native_caches() -> list[tuple[str, int, int, int]]:
+    """``(name, entries, capacity, bytes held)`` of each native cache."""
+
+def clear_native_caches() -> None:
+    """Empties the native caches."""
+
 
 # (owner, current): the interpreter the module serves, and the calling one.
 def interpreter_ids() -> tuple[int, int]: ...

@@ -106,6 +106,10 @@ def _payload_memo_enabled() -> bool:
     return False
 
 
+def _clear_native_caches() -> None:
+    """The stand-in keeps no caches."""
+
+
 def _version(module: t.Any) -> str:
     version = getattr(module, "__version__", None)
     if isinstance(version, str):
@@ -140,6 +144,8 @@ def _standin(module: t.Any, reason: str) -> types.ModuleType:
         expires_header=_expires_header,
         set_payload_memo=_set_payload_memo,
         payload_memo_enabled=_payload_memo_enabled,
+        native_caches=list,
+        clear_native_caches=_clear_native_caches,
     )
     return standin
 

@@ -55,6 +55,27 @@ type KeySlot = Option<(Box<str>, Py<PyString>)>;
 
 static KEY_CACHE: Mutex<[KeySlot; KEY_CACHE_SLOTS]> = Mutex::new([const { None }; KEY_CACHE_SLOTS]);
 
+/// `(entries, slots)` of the object-key cache.
+pub(crate) fn key_cache_usage() -> (usize, usize) {
+    let cache = KEY_CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    (
+        cache.iter().filter(|slot| slot.is_some()).count(),
+        KEY_CACHE_SLOTS,
+    )
+}
+
+/// Forgets every cached object key.
+pub(crate) fn key_cache_clear() {
+    let mut cache = KEY_CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for slot in cache.iter_mut() {
+        *slot = None;
+    }
+}
+
 fn key_slot(key: &str) -> usize {
     // FNV-1a: cheap, and a collision only costs a rebuilt key.
     let mut h: u32 = 0x811c_9dc5;

@@ -51,6 +51,28 @@ fn payload_memo_enabled() -> bool {
     crate::payload::memo_enabled()
 }
 
+/// The native caches: `(name, entries, capacity, bytes held)` for each
+/// (bytes are counted for the memos only; the key cache holds Python str
+/// objects of at most 40 characters).
+#[pyfunction]
+fn native_caches() -> Vec<(&'static str, usize, usize, usize)> {
+    let memo = |name, m: &crate::memo::Memo| (name, m.len(), m.capacity(), m.used());
+    let (keys, key_slots) = crate::py::loads::key_cache_usage();
+    vec![
+        memo("payload memo", &crate::payload::PAYLOAD_MEMO),
+        memo("json memo", &crate::payload::JSON_MEMO),
+        ("object keys", keys, key_slots, 0),
+    ]
+}
+
+/// Empties the native caches (the memos stay on or off as they were).
+#[pyfunction]
+fn clear_native_caches() {
+    crate::payload::PAYLOAD_MEMO.clear();
+    crate::payload::JSON_MEMO.clear();
+    crate::py::loads::key_cache_clear();
+}
+
 /// `(owner, current)`: the ID of the interpreter whose import initialised
 /// this module first, and of the calling interpreter. The module serves only
 /// its owner; anywhere else it exports only this function and its version.
@@ -93,6 +115,8 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(expires_header, m)?)?;
     m.add_function(wrap_pyfunction!(set_payload_memo, m)?)?;
     m.add_function(wrap_pyfunction!(payload_memo_enabled, m)?)?;
+    m.add_function(wrap_pyfunction!(native_caches, m)?)?;
+    m.add_function(wrap_pyfunction!(clear_native_caches, m)?)?;
     m.add("FALLBACK", sentinels::fallback(py)?)?;
     m.add("INVALID", sentinels::invalid(py)?)?;
     m.add("STALE", sentinels::stale(py)?)?;
