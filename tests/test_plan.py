@@ -451,3 +451,49 @@ def test_signing_serializer_changed_by_its_user(change: Callable[[t.Any], None])
                 row.append(third.dumps({"a": 1}))
                 outcomes.append(row)
     assert outcomes[1] == outcomes[0]
+
+
+class _CompactProvider(DefaultJSONProvider):
+    """Another app's provider, with other separators (what flask.json uses
+    when that app is the current one)."""
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        kwargs.setdefault("separators", (", ", ": "))
+        return super().dumps(obj, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        rv = super().loads(s, **kwargs)
+        return {**rv, "loaded by": "other app"} if isinstance(rv, dict) else rv
+
+
+@pytest.mark.parametrize("other_provider", [DefaultJSONProvider, _CompactProvider])
+@pytest.mark.parametrize("sort_keys", [False, True])
+def test_calls_under_another_apps_context(other_provider: type, sort_keys: bool) -> None:
+    """``open_session`` / ``save_session`` called while another app is the
+    current one: flask.json reads that app's provider, as in stock."""
+    pair = _pair()
+    results = []
+    with frozen():
+        cookie = _request(pair, None, write=True)
+        assert cookie is not None
+        for app in pair.both():
+            other = Flask("other")
+            other.json = other_provider(other)
+            other.json.sort_keys = sort_keys  # type: ignore[attr-defined]
+            interface = app.session_interface
+            with app.test_request_context(headers={"Cookie": f"session={cookie}"}) as ctx:
+                request = ctx.request
+            row: list[t.Any] = []
+            with other.app_context():
+                for _ in range(2):  # the second time, through a plan if any
+                    session = interface.open_session(app, request)
+                    row.append(dict(session) if session is not None else None)
+                    assert session is not None
+                    session["z"] = 1
+                    session["a"] = 2
+                    response = app.response_class()
+                    interface.save_session(app, session, response)
+                    row.append(response.headers.getlist("Set-Cookie"))
+                    row.append(response.headers.get("Vary"))
+            results.append(row)
+    assert results[1] == results[0]

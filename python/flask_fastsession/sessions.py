@@ -353,7 +353,8 @@ class FastSessionInterface(SecureCookieSessionInterface):
         if not val:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        data = codec.loads(val, max_age, int(time.time()), True)
+        # flask.json.loads reads the current app's provider, not app's.
+        data: t.Any = codec.loads(val, max_age, int(time.time()), True) if _current_provider()[0] else _FALLBACK
         if data is _INVALID:
             return self.session_class()
         if data is _FALLBACK:
@@ -407,7 +408,9 @@ class FastSessionInterface(SecureCookieSessionInterface):
 
         expires = expires_value(self, _Stock.get_expiration_time, app, session)
         data = dict(session)
-        val = codec.dumps_for(data, int(time.time()), app.json)
+        # flask.json.dumps formats with the current app's provider, not app's.
+        ok, provider = _current_provider()
+        val = codec.dumps_for(data, int(time.time()), provider) if ok else _FALLBACK
         if isinstance(val, _native.Fallback):
             val = _Stock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
         set_session_cookie(

@@ -300,7 +300,7 @@ impl SessionPlan {
             py,
             "SessionPlan.open",
             || sentinels::fallback(py).cloned(),
-            || self.open_inner(py, request),
+            || self.open_inner(py, app, request),
         )
     }
 
@@ -411,11 +411,36 @@ impl SessionPlan {
         Ok(unsafe { Bound::from_owned_ptr_or_err(py, int) }?)
     }
 
+    /// `flask.current_app` as an object: the app of the current app
+    /// context, None outside one.
+    fn current_app<'py>(&self, py: Python<'py>) -> Result<Option<Bound<'py, PyAny>>, Stop> {
+        // SAFETY: a live ContextVar; the default is NULL, the result a new
+        // reference or NULL.
+        let ctx = unsafe {
+            let mut out: *mut ffi::PyObject = std::ptr::null_mut();
+            if ffi::PyContextVar_Get(self.app_ctx.as_ptr(), std::ptr::null_mut(), &raw mut out) < 0
+            {
+                return Err(PyErr::fetch(py).into());
+            }
+            Bound::from_owned_ptr_or_opt(py, out)
+        };
+        match ctx {
+            Some(ctx) => Ok(Some(ctx.getattr(intern!(py, "app"))?)),
+            None => Ok(None),
+        }
+    }
+
     fn open_inner<'py>(
         &self,
         py: Python<'py>,
+        app: &Bound<'py, PyAny>,
         request: &Bound<'py, PyAny>,
     ) -> Result<Bound<'py, PyAny>, Stop> {
+        // flask.json.loads reads the current app's provider (json.loads
+        // outside an app context, which the default provider's equals).
+        if matches!(self.current_app(py)?, Some(current) if !current.is(app)) {
+            return Err(Stop::Stock);
+        }
         let session_class = self.session_class.bind(py);
         let value = request
             .getattr(intern!(py, "cookies"))?
@@ -484,18 +509,8 @@ impl SessionPlan {
         }
         // The current app is `app`: its JSON provider formats the session
         // (flask.json.dumps) and its MAX_COOKIE_SIZE limits the cookie.
-        // SAFETY: a live ContextVar; the default is NULL, the result a new reference or NULL.
-        let ctx = unsafe {
-            let mut out: *mut ffi::PyObject = std::ptr::null_mut();
-            if ffi::PyContextVar_Get(self.app_ctx.as_ptr(), std::ptr::null_mut(), &raw mut out) < 0
-            {
-                return Err(PyErr::fetch(py).into());
-            }
-            Bound::from_owned_ptr_or_opt(py, out)
-        };
-        match ctx {
-            Some(ctx) if ctx.getattr(intern!(py, "app"))?.is(app) => {}
-            _ => return Ok(Save::Python),
+        if !matches!(self.current_app(py)?, Some(current) if current.is(app)) {
+            return Ok(Save::Python);
         }
         let session = session.cast::<PyDict>()?;
         let headers = response.getattr(intern!(py, "headers"))?;
