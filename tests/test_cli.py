@@ -315,7 +315,7 @@ def test_decode_errors(cookie: str, message: str, capsys: pytest.CaptureFixture[
 
 
 def test_bench_quick(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_time_per_call", lambda fn, budget: (fn(), 1e-5)[1])
+    monkeypatch.setattr(cli.bench, "_time_per_call", lambda fn, budget: (fn(), 1e-5)[1])
     status, out, _ = run(["bench", "--quick"], capsys)
     assert status == 0
     assert "identical cookies: yes" in out
