@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from differential import as_original, frozen
+from differential import as_original
+from differential import frozen
 from flask_fastsession import FastSessionInterface
 from flask_fastsession import _checks
 from flask_fastsession import _native

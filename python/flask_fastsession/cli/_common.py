@@ -88,7 +88,7 @@ def corpus() -> dict[str, dict[t.Any, t.Any]]:
         "unicode": {
             "\u00e9": "caf\u00e9 \u20ac",
             "astral": "\U0001f600\U0001f511",
-            "controls": "\x00\x1f\"\\\n\r\t\b\f\x7f",
+            "controls": '\x00\x1f"\\\n\r\t\b\f\x7f',
             "bom": "\ufeff",
         },
         "lone surrogate": {"s": "\ud800x"},

@@ -89,7 +89,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         with fast_app.app_context():
             fast_t = _time_per_call(fast_fn, budget)
         rows.append((name, stock_t, fast_t))
-    echo(f"typical session: {len(value)} keys, cookie {len(cookie)} bytes; identical cookies: {'yes' if same else 'NO'}")
+    identical = "yes" if same else "NO"
+    echo(f"typical session: {len(value)} keys, cookie {len(cookie)} bytes; identical cookies: {identical}")
     echo(f"{'operation':<10} {'stock':>10} {'fast':>10} {'speed-up':>9}")
     for name, stock_t, fast_t in rows:
         echo(f"{name:<10} {stock_t * 1e6:>8.2f}us {fast_t * 1e6:>8.2f}us {stock_t / fast_t:>8.1f}x")

@@ -47,9 +47,10 @@ class _Outcome:
         return repr(self.value)
 
 
-def _outcome(fn: Callable[[], t.Any]) -> _Outcome:
+def _outcome(fn: Callable[..., t.Any], *args: t.Any, **kwargs: t.Any) -> _Outcome:
+    """``fn(*args, **kwargs)``'s value or exception."""
     try:
-        return _Outcome(value=fn())
+        return _Outcome(value=fn(*args, **kwargs))
     except Exception as e:  # every exception is an outcome to compare
         return _Outcome(error=e)
 
@@ -65,7 +66,7 @@ def _same_value(a: t.Any, b: t.Any) -> bool:
     if isinstance(a, dict):
         return list(a) == list(b) and all(_same_value(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dt.datetime):
         return (a.isoformat(), repr(a.tzinfo)) == (b.isoformat(), repr(b.tzinfo))
     return bool(a == b)
@@ -95,9 +96,9 @@ def _variants() -> list[_Variant]:
         ("default JSON", {}),
         ("sort_keys=False, ensure_ascii=False", {"sort_keys": False, "ensure_ascii": False}),
     ):
-        out.append(
-            _Variant(name, check_app(SecureCookieSessionInterface(), **options), check_app(FastSessionInterface(), **options))
-        )
+        stock = check_app(SecureCookieSessionInterface(), **options)
+        fast = check_app(FastSessionInterface(), **options)
+        out.append(_Variant(name, stock, fast))
     return out
 
 
@@ -199,9 +200,9 @@ def _check_dumps_and_loads(report: _Report, variant: _Variant) -> None:
     for name, value in corpus().items():
         with fixed_time():
             with variant.stock.app_context():
-                stock = _outcome(lambda: stock_s.dumps(value))
+                stock = _outcome(stock_s.dumps, value)
             with variant.fast.app_context():
-                fast = _outcome(lambda: fast_s.dumps(value))
+                fast = _outcome(fast_s.dumps, value)
         same = _same_outcome(stock, fast) if stock.error else stock.value == fast.value
         what = f"same error: {type(stock.error).__name__}" if same and stock.error else "same cookie"
         report.item(f"{name}: {what}", same, f"stock: {stock.describe()}\nfast:  {fast.describe()}")
@@ -213,7 +214,7 @@ def _check_dumps_and_loads(report: _Report, variant: _Variant) -> None:
                 app = variant.stock if reader == "stock" else variant.fast
                 for writer, cookie in (("stock", stock.value), ("fast", fast.value)):
                     with app.app_context():
-                        loads[reader, writer] = _outcome(lambda: s.loads(cookie, max_age=3600))
+                        loads[reader, writer] = _outcome(s.loads, cookie, max_age=3600)
         base = loads["stock", "stock"]
         ok = all(_same_outcome(base, o) for o in loads.values())
         detail = "\n".join(f"{r} loads {w}'s: {o.describe()}" for (r, w), o in loads.items())
@@ -243,9 +244,9 @@ def _check_bad_cookies(report: _Report, variant: _Variant) -> None:
     for name, cookie, max_age in cases:
         with fixed_time(FIXED_TIME + 5):
             with variant.stock.app_context():
-                stock = _outcome(lambda: stock_s.loads(cookie, max_age=max_age))
+                stock = _outcome(stock_s.loads, cookie, max_age=max_age)
             with variant.fast.app_context():
-                fast = _outcome(lambda: fast_s.loads(cookie, max_age=max_age))
+                fast = _outcome(fast_s.loads, cookie, max_age=max_age)
         label = f"{name}: {type(stock.error).__name__}" if stock.error else name
         report.item(label, _same_outcome(stock, fast), f"stock: {stock.describe()}\nfast:  {fast.describe()}")
 

@@ -79,9 +79,7 @@ def decode_cookie(
     """
     value = _cookie_value(cookie)
     if value.count(".") < 2:
-        raise CLIError(
-            f"not a Flask session cookie: expected payload.timestamp.signature, got {value!r}"
-        )
+        raise CLIError(f"not a Flask session cookie: expected payload.timestamp.signature, got {value!r}")
     signed, _, sig = value.rpartition(".")
     payload, _, ts_part = signed.rpartition(".")
     compressed = payload.startswith(".")
@@ -147,7 +145,8 @@ def cmd_decode(args: argparse.Namespace) -> int:
     echo(f"compressed:  {'yes (zlib)' if info['compressed'] else 'no'}")
     if info["signature"] == "valid":
         n = len(args.secret)
-        which = "the current key" if info["valid_key_index"] == n - 1 else f"fallback key #{info['valid_key_index'] + 1}"
+        index = info["valid_key_index"]
+        which = "the current key" if index == n - 1 else f"fallback key #{index + 1}"
         echo(f"signature:   valid ({which}; salt {args.salt!r}, HMAC-SHA1)")
     elif info["signature"] == "INVALID":
         echo(f"signature:   INVALID for all {len(args.secret)} key(s) given")
