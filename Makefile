@@ -10,6 +10,8 @@ PYTEST_ARGS ?=
 DEV_PACKAGES := "maturin>=1.9.2,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2" \
 	"quart>=0.20" "tomli>=1.1; python_version < '3.11'"
 MYPY := "mypy>=1.11"
+# ruff adds rules to the selected sets in minor releases: the one the tree is clean under.
+RUFF := "ruff>=0.17,<0.18"
 
 .PHONY: help venv develop demo test test-rust test-python pythons matrix lint lint-rust lint-python fmt bench \
 	bench-http bench-instructions wheel sdist fuzz clean
@@ -49,14 +51,16 @@ pythons: ## make test on every supported CPython found (pyenv), each in its own 
 matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)
 	$(PYTHON) scripts/matrix.py
 
-lint: lint-rust lint-python ## cargo fmt, clippy -D warnings, notices, mypy --strict, stubtest
+lint: lint-rust lint-python ## cargo fmt, clippy -D warnings, notices, ruff, mypy --strict, stubtest
 
 lint-rust: ## cargo fmt --check, clippy -D warnings, THIRD-PARTY-NOTICES up to date with Cargo.lock
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	$(PYTHON) scripts/third_party_notices.py --check
 
-lint-python: develop ## mypy --strict on the package, stubtest of _native.pyi against the build
+lint-python: develop ## ruff check, mypy --strict on the package, stubtest of _native.pyi against the build
+	$(PY) -c "import ruff" 2>/dev/null || $(PY) -m pip install -q $(RUFF)
+	$(PY) -m ruff check python/ tests/ benches/ scripts/ demo/
 	$(PY) -c "import mypy" 2>/dev/null || $(PY) -m pip install -q $(MYPY)
 	$(PY) -m mypy --strict python/flask_fastsession
 	$(PY) -m mypy.stubtest flask_fastsession._native

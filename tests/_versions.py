@@ -28,7 +28,8 @@ from collections.abc import Mapping
 import pytest
 
 if t.TYPE_CHECKING:
-    from _pytest.mark.structures import MarkDecorator, ParameterSet
+    from _pytest.mark.structures import MarkDecorator
+    from _pytest.mark.structures import ParameterSet
 
 
 def _parse(version: str) -> tuple[int, ...]:
@@ -88,7 +89,9 @@ _OVERRIDE_MARKS: dict[str, MarkDecorator] = {
 }
 
 
-def marks_for(config: Mapping[str, t.Any] | None = None, overrides: Mapping[str, t.Any] | None = None) -> list[MarkDecorator]:
+def marks_for(
+    config: Mapping[str, t.Any] | None = None, overrides: Mapping[str, t.Any] | None = None
+) -> list[MarkDecorator]:
     """The skip markers a test with this app ``config`` and interface
     ``overrides`` needs on the installed Flask."""
     marks = [m for key, m in _CONFIG_MARKS.items() if config and key in config]

@@ -20,9 +20,15 @@ pytest.register_assert_rewrite("differential")
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import session_json_serializer
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 
-from differential import IMPLS, NATIVE_READY, Pair, cycle_headers, make_app, make_pair
+from differential import IMPLS
+from differential import NATIVE_READY
+from differential import Pair
+from differential import cycle_headers
+from differential import make_app
+from differential import make_pair
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(

@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
-from contextlib import ExitStack
-from unittest import mock
 import math
 import os
 import typing as t
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from contextlib import ExitStack
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
+from unittest import mock
 
 import itsdangerous
 import pytest
-from flask import Flask, Response, current_app, session
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import session
+from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SessionMixin
 from freezegun import freeze_time
-from itsdangerous.encoding import base64_encode, int_to_bytes
+from itsdangerous.encoding import base64_encode
+from itsdangerous.encoding import int_to_bytes
 from itsdangerous.signer import Signer
 from werkzeug.test import EnvironBuilder
 

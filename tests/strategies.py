@@ -16,7 +16,8 @@ import json
 import typing as t
 import uuid
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from hypothesis import strategies as st
 from markupsafe import Markup
@@ -249,7 +250,10 @@ datetimes = st.one_of(
     ),
 )
 dates = st.one_of(st.dates(), st.dates().map(_as_real_date))
-decimals = st.one_of(st.decimals(), st.sampled_from([decimal.Decimal(x) for x in ("1.10", "-0", "1E+3", "NaN", "-sNaN", "Infinity")]))
+decimals = st.one_of(
+    st.decimals(),
+    st.sampled_from([decimal.Decimal(x) for x in ("1.10", "-0", "1E+3", "NaN", "-sNaN", "Infinity")]),
+)
 
 json_scalars = st.one_of(st.none(), st.booleans(), ints, floats, texts)
 
@@ -303,7 +307,9 @@ def scalars(allow_errors: bool = True) -> st.SearchStrategy[t.Any]:
 # --------------------------------------------------------------------------------------
 # Containers
 
-str_keys = st.one_of(texts, st.sampled_from(TAG_KEYS), st.sampled_from([" t__", " di__", "_permanent", "", "a", "b", "B"]))
+str_keys = st.one_of(
+    texts, st.sampled_from(TAG_KEYS), st.sampled_from([" t__", " di__", "_permanent", "", "a", "b", "B"])
+)
 #: Key kinds json.dumps can sort among themselves.
 numeric_keys = st.one_of(st.integers(), st.floats(), st.booleans(), st.sampled_from(list(Color)))
 
@@ -451,13 +457,19 @@ def json_trees() -> st.SearchStrategy[t.Any]:
     def extend(children: st.SearchStrategy[t.Any]) -> st.SearchStrategy[t.Any]:
         return st.one_of(
             st.lists(children, max_size=4),
-            st.dictionaries(st.one_of(texts, st.sampled_from((*TAG_KEYS, " t__", " d__", "x__"))), children, max_size=4),
+            st.dictionaries(
+                st.one_of(texts, st.sampled_from((*TAG_KEYS, " t__", " d__", "x__"))), children, max_size=4
+            ),
             st.builds(lambda v: {" t": v}, st.one_of(st.lists(children, max_size=3), children)),
             st.builds(lambda v: {" b": v}, _b64_texts()),
             st.builds(lambda v: {" m": v}, children),
             st.builds(lambda v: {" u": v}, _uuid_texts()),
             st.builds(lambda v: {" d": v}, _date_texts()),
-            st.builds(lambda k, v: {" di": {k: v}}, st.one_of(st.sampled_from(TAG_KEYS).map(lambda k: k + "__"), texts), children),
+            st.builds(
+                lambda k, v: {" di": {k: v}},
+                st.one_of(st.sampled_from(TAG_KEYS).map(lambda k: k + "__"), texts),
+                children,
+            ),
             st.builds(lambda v: {" di": v}, children),  # {} -> StopIteration, list -> TypeError, ...
             st.builds(lambda k, v, w: {k: v, "extra": w}, st.sampled_from(TAG_KEYS), children, children),
         )

@@ -20,23 +20,23 @@ from contextlib import contextmanager
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from itsdangerous.encoding import base64_encode, int_to_bytes
+from itsdangerous.encoding import base64_encode
+from itsdangerous.encoding import int_to_bytes
 
 import strategies as S
-from _versions import HAS_SECRET_KEY_FALLBACKS, requires_fallbacks
-from differential import (
-    Pair,
-    assert_native,
-    assert_same_outcome,
-    dumps_outcome,
-    frozen,
-    loads_outcome,
-    make_app,
-    make_pair,
-    open_session_outcome,
-    sign_payload,
-    sign_raw,
-)
+from _versions import HAS_SECRET_KEY_FALLBACKS
+from _versions import requires_fallbacks
+from differential import Pair
+from differential import assert_native
+from differential import assert_same_outcome
+from differential import dumps_outcome
+from differential import frozen
+from differential import loads_outcome
+from differential import make_app
+from differential import make_pair
+from differential import open_session_outcome
+from differential import sign_payload
+from differential import sign_raw
 
 LIFETIME = 100  # seconds: PERMANENT_SESSION_LIFETIME, so open_session's max_age is 100
 CONFIG = {"PERMANENT_SESSION_LIFETIME": LIFETIME, "SECRET_KEY_FALLBACKS": ["older", b"old"]}

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from differential import as_original, frozen
+from differential import as_original
+from differential import frozen
 from flask_fastsession import FastSessionInterface
 from flask_fastsession import _checks
 from flask_fastsession import _native
@@ -315,7 +316,7 @@ def test_decode_errors(cookie: str, message: str, capsys: pytest.CaptureFixture[
 
 
 def test_bench_quick(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_time_per_call", lambda fn, budget: (fn(), 1e-5)[1])
+    monkeypatch.setattr(cli.bench, "_time_per_call", lambda fn, budget: (fn(), 1e-5)[1])
     status, out, _ = run(["bench", "--quick"], capsys)
     assert status == 0
     assert "identical cookies: yes" in out

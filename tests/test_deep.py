@@ -30,23 +30,21 @@ from pathlib import Path
 
 import pytest
 
-from differential import (
-    Cycle,
-    Outcome,
-    Pair,
-    assert_native,
-    assert_same_cycle,
-    assert_same_exception,
-    assert_same_outcome,
-    dumps_outcome,
-    frozen,
-    loads_outcome,
-    make_app,
-    make_pair,
-    open_session_outcome,
-    run_cycle,
-    sign_payload,
-)
+from differential import Cycle
+from differential import Outcome
+from differential import Pair
+from differential import assert_native
+from differential import assert_same_cycle
+from differential import assert_same_exception
+from differential import assert_same_outcome
+from differential import dumps_outcome
+from differential import frozen
+from differential import loads_outcome
+from differential import make_app
+from differential import make_pair
+from differential import open_session_outcome
+from differential import run_cycle
+from differential import sign_payload
 
 TESTS_DIR = Path(__file__).resolve().parent
 

@@ -18,7 +18,8 @@ import threading
 import time
 import typing as t
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
 
@@ -29,19 +30,18 @@ from itsdangerous.url_safe import URLSafeSerializerMixin
 
 import flask_fastsession
 import strategies as S
-from differential import (
-    as_original,
-    assert_native,
-    assert_same_cycle,
-    assert_same_outcome,
-    dumps_outcome,
-    frozen,
-    loads_outcome,
-    make_pair,
-    run_cycle,
-    signing_serializer,
-)
-from flask_fastsession import _checks, _native
+from differential import as_original
+from differential import assert_native
+from differential import assert_same_cycle
+from differential import assert_same_outcome
+from differential import dumps_outcome
+from differential import frozen
+from differential import loads_outcome
+from differential import make_pair
+from differential import run_cycle
+from differential import signing_serializer
+from flask_fastsession import _checks
+from flask_fastsession import _native
 
 REAL_COMPRESS = zlib.compress
 

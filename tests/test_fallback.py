@@ -12,31 +12,35 @@ import decimal
 import hashlib
 import json
 import typing as t
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask.json.provider import DefaultJSONProvider, JSONProvider
-from flask.json.tag import JSONTag, TagBytes, TaggedJSONSerializer
-from flask.sessions import SecureCookieSessionInterface, session_json_serializer
+from flask.json.provider import DefaultJSONProvider
+from flask.json.provider import JSONProvider
+from flask.json.tag import JSONTag
+from flask.json.tag import TagBytes
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import session_json_serializer
 from itsdangerous import URLSafeTimedSerializer
 
 from _versions import override_params
-from differential import (
-    NATIVE_READY,
-    Pair,
-    assert_native,
-    assert_not_native,
-    assert_same_cycle,
-    assert_same_outcome,
-    dumps_outcome,
-    frozen,
-    loads_outcome,
-    make_app,
-    make_pair,
-    run_cycle,
-)
-from flask_fastsession import FastSessionInterface, init_app
+from differential import NATIVE_READY
+from differential import Pair
+from differential import assert_native
+from differential import assert_not_native
+from differential import assert_same_cycle
+from differential import assert_same_outcome
+from differential import dumps_outcome
+from differential import frozen
+from differential import loads_outcome
+from differential import make_app
+from differential import make_pair
+from differential import run_cycle
+from flask_fastsession import FastSessionInterface
+from flask_fastsession import init_app
 
 VALUES: list[t.Any] = [
     {"a": 1, "b": (1, 2), "c": b"\x00"},
@@ -387,7 +391,9 @@ def test_subclass_overrides(name: str) -> None:
     compare_everything(pair)
 
 
-@pytest.mark.parametrize("attr, value", [("salt", "instance-salt"), ("key_derivation", "concat"), ("digest_method", hashlib.sha256)])
+@pytest.mark.parametrize(
+    "attr, value", [("salt", "instance-salt"), ("key_derivation", "concat"), ("digest_method", hashlib.sha256)]
+)
 def test_instance_attribute_overrides(attr: str, value: t.Any) -> None:
     def setup(app: Flask) -> None:
         setattr(app.session_interface, attr, value)
@@ -399,7 +405,9 @@ def test_instance_attribute_overrides(attr: str, value: t.Any) -> None:
 
 def test_stock_equivalent_parameters() -> None:
     """Overrides that restate stock's defaults: native or not, stock's bytes."""
-    pair = make_pair(overrides={"salt": "cookie-session", "key_derivation": "hmac", "digest_method": staticmethod(hashlib.sha1)})
+    pair = make_pair(
+        overrides={"salt": "cookie-session", "key_derivation": "hmac", "digest_method": staticmethod(hashlib.sha1)}
+    )
     compare_everything(pair)
 
 

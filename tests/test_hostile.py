@@ -41,9 +41,12 @@ import typing as t
 import uuid
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from unittest import mock
 
@@ -51,22 +54,21 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadPayload
-from itsdangerous.encoding import base64_encode, int_to_bytes
+from itsdangerous.encoding import base64_encode
+from itsdangerous.encoding import int_to_bytes
 from itsdangerous.signer import Signer
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder
 
 from _versions import HAS_SECRET_KEY_FALLBACKS
-from differential import (
-    Outcome,
-    assert_native,
-    assert_same_exception,
-    assert_same_outcome,
-    make_app,
-    outcome,
-    stock_signer,
-)
+from differential import Outcome
+from differential import assert_native
+from differential import assert_same_exception
+from differential import assert_same_outcome
+from differential import make_app
+from differential import outcome
+from differential import stock_signer
 from flask_fastsession import FastSessionInterface
 
 LIFETIME = 100  # PERMANENT_SESSION_LIFETIME in seconds: open_session's max_age

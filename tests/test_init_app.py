@@ -12,11 +12,17 @@ else:  # the same parser, as a package (a dev dependency there)
     import tomli as tomllib
 
 from flask import Flask
-from flask.sessions import SecureCookieSessionInterface, SessionInterface
+from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SessionInterface
 
 import flask_fastsession
-from differential import assert_native, assert_same_cycle, frozen, run_cycle
-from flask_fastsession import FastSessionInterface, FastSigningSerializer, init_app
+from differential import assert_native
+from differential import assert_same_cycle
+from differential import frozen
+from differential import run_cycle
+from flask_fastsession import FastSessionInterface
+from flask_fastsession import FastSigningSerializer
+from flask_fastsession import init_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,7 +129,8 @@ def test_signing_serializer_type() -> None:
 
 
 def test_public_names() -> None:
-    assert set(flask_fastsession.__all__) >= {"FastSessionInterface", "FastSigningSerializer", "init_app", "__version__"}
+    public = {"FastSessionInterface", "FastSigningSerializer", "init_app", "__version__"}
+    assert set(flask_fastsession.__all__) >= public
 
 
 def test_version_comes_from_cargo_toml() -> None:

@@ -18,16 +18,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from differential import (
-    FROZEN_AT,
-    assert_native,
-    assert_same_outcome,
-    dumps_outcome,
-    frozen,
-    loads_outcome,
-    make_pair,
-    open_session_outcome,
-)
+from differential import FROZEN_AT
+from differential import assert_native
+from differential import assert_same_outcome
+from differential import dumps_outcome
+from differential import frozen
+from differential import loads_outcome
+from differential import make_pair
+from differential import open_session_outcome
 from flask_fastsession import _native
 
 Codec: t.Any = _native.SessionCodec

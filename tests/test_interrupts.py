@@ -27,7 +27,9 @@ import typing as t
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime
+from datetime import timedelta
+from datetime import tzinfo
 
 import markupsafe
 import pytest
@@ -35,15 +37,13 @@ from flask import Flask
 from itsdangerous import BadPayload
 from werkzeug.test import EnvironBuilder
 
-from differential import (
-    FROZEN_AT,
-    assert_native,
-    assert_same_exception,
-    frozen,
-    make_pair,
-    sign_payload,
-    signing_serializer,
-)
+from differential import FROZEN_AT
+from differential import assert_native
+from differential import assert_same_exception
+from differential import frozen
+from differential import make_pair
+from differential import sign_payload
+from differential import signing_serializer
 
 #: What a callback raises: each of these must come out of the call unchanged.
 PROPAGATING: list[type[BaseException]] = [KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError]

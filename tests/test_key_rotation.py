@@ -19,7 +19,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from _versions import requires_fallbacks
-from differential import Pair, assert_native, assert_same_cycle, frozen, make_pair, run_cycle
+from differential import Pair
+from differential import assert_native
+from differential import assert_same_cycle
+from differential import frozen
+from differential import make_pair
+from differential import run_cycle
 from flask_fastsession import _rule
 from flask_fastsession import sessions as fast_sessions
 
@@ -194,7 +199,7 @@ def test_per_tenant_keys_stay_cached() -> None:
             assert fast_sessions.FastSessionInterface.uses_native(app)
         codecs = [app.session_interface._native_codec(app) for app in apps]  # type: ignore[attr-defined]
         again = [app.session_interface._native_codec(app) for app in apps]  # type: ignore[attr-defined]
-    assert all(a is b for a, b in zip(codecs, again))
+    assert all(a is b for a, b in zip(codecs, again, strict=True))
     assert len(_rule._codecs) >= 1000
     # Bounded: the oldest entries go first once the bound is reached.
     for i in range(_rule.CODEC_CACHE_SIZE + 10):

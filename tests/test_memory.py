@@ -35,7 +35,9 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder
 
-from differential import assert_native, make_app, sign_payload
+from differential import assert_native
+from differential import make_app
+from differential import sign_payload
 
 NOW = 1_700_000_000
 LIFETIME = 3600
@@ -84,7 +86,8 @@ class Setup:
 def make_setup() -> Setup:
     secret = _fresh("memory test secret \u00e9")
     fallbacks = [bytes(bytearray(b"old \x00 bytes key")), _fresh("older str key")]
-    app = make_app("fast", secret_key=secret, config={"SECRET_KEY_FALLBACKS": fallbacks, "PERMANENT_SESSION_LIFETIME": LIFETIME})
+    config = {"SECRET_KEY_FALLBACKS": fallbacks, "PERMANENT_SESSION_LIFETIME": LIFETIME}
+    app = make_app("fast", secret_key=secret, config=config)
     assert_native(app)
     payloads: list[dict[str, t.Any]] = [
         {_fresh("user_id"): int("1234567890123"), _fresh("name"): _fresh("caf\u00e9 \u20ac")},
@@ -95,9 +98,21 @@ def make_setup() -> Setup:
             _fresh("u_key"): uuid.UUID(int=int("123456789")),
             _fresh("d_key"): dt.datetime(2024, 2, 29, 12, 34, 56, tzinfo=dt.timezone.utc),
         },
-        {_fresh("cart"): [{_fresh("sku"): _fresh(f"SKU-{i:04d}"), _fresh("qty"): int(str(1000 + i))} for i in range(40)]},
-        {_fresh("_permanent"): True, _fresh("big"): int("9" * 40), _fresh("f_key"): [float("0.1"), float("-0.0"), float("1e300")]},
-        {_fresh("lone"): _fresh("\ud800x"), _fresh("emoji"): _fresh("\U0001f600" * 3), _fresh("nested"): [[[{_fresh("k_key"): None}]]]},
+        {
+            _fresh("cart"): [
+                {_fresh("sku"): _fresh(f"SKU-{i:04d}"), _fresh("qty"): int(str(1000 + i))} for i in range(40)
+            ]
+        },
+        {
+            _fresh("_permanent"): True,
+            _fresh("big"): int("9" * 40),
+            _fresh("f_key"): [float("0.1"), float("-0.0"), float("1e300")],
+        },
+        {
+            _fresh("lone"): _fresh("\ud800x"),
+            _fresh("emoji"): _fresh("\U0001f600" * 3),
+            _fresh("nested"): [[[{_fresh("k_key"): None}]]],
+        },
     ]
     with app.app_context(), pinned_clock():
         serializer = app.session_interface.get_signing_serializer(app)
@@ -113,7 +128,8 @@ def make_setup() -> Setup:
             cookie.encode()[:-3] + b"\xff\xfe\xfd",  # bytes, non-UTF-8 signature
             "",  # no separator
         ]
-    return Setup(app, serializer, payloads, cookie, bad_cookies, int("3600"), EnvironBuilder(path="/").get_environ(), secret, fallbacks)
+    environ = EnvironBuilder(path="/").get_environ()
+    return Setup(app, serializer, payloads, cookie, bad_cookies, int("3600"), environ, secret, fallbacks)
 
 
 def base64_ts_of_9_bytes() -> bytes:

@@ -16,24 +16,24 @@ import functools
 import types
 import typing as t
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from flask import Flask, after_this_request
+from flask import Flask
+from flask import after_this_request
 from flask.json.provider import DefaultJSONProvider
 from flask.json.tag import TagDateTime
 from markupsafe import Markup
 
-from differential import (
-    assert_native,
-    assert_not_native,
-    assert_same_cycle,
-    frozen,
-    make_pair,
-    run_cycle,
-)
+from differential import assert_native
+from differential import assert_not_native
+from differential import assert_same_cycle
+from differential import frozen
+from differential import make_pair
+from differential import run_cycle
 from flask_fastsession import FastSessionInterface
 from flask_fastsession._guard import FLASK as STOCK_CODE
 

@@ -14,7 +14,8 @@ values, so a valid plan never answers with old settings.
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -32,7 +33,12 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from _versions import requires_fallbacks
-from differential import Pair, assert_native, assert_same_cycle, frozen, make_pair, run_cycle
+from differential import Pair
+from differential import assert_native
+from differential import assert_same_cycle
+from differential import frozen
+from differential import make_pair
+from differential import run_cycle
 from flask_fastsession import FastSessionInterface
 from flask_fastsession import _native
 from flask_fastsession import sessions as fast_sessions

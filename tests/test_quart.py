@@ -12,28 +12,33 @@ import asyncio
 import datetime as _dt
 import typing as t
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 import pytest
 
 quart = pytest.importorskip("quart", reason="quart is not installed (pip install 'flask-fastsession[quart]')")
 
-from flask.json.tag import JSONTag, TaggedJSONSerializer  # noqa: E402
+from flask.json.tag import JSONTag  # noqa: E402
+from flask.json.tag import TaggedJSONSerializer  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
 from itsdangerous import BadPayload  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 from quart import Quart  # noqa: E402
-from quart.sessions import SecureCookieSessionInterface, SessionMixin  # noqa: E402
+from quart.sessions import SecureCookieSessionInterface  # noqa: E402
+from quart.sessions import SessionMixin  # noqa: E402
 
-from differential import FROZEN_AT, assert_same_value, sign_payload  # noqa: E402
-from flask_fastsession.quart import (  # noqa: E402
-    QUART_HAS_PARTITIONED,
-    QUART_IS_KNOWN,
-    QUART_USES_FALLBACKS,
-    FastSessionInterface,
-)
+from differential import FROZEN_AT  # noqa: E402
+from differential import assert_same_value  # noqa: E402
+from differential import sign_payload  # noqa: E402
+from flask_fastsession.quart import QUART_HAS_PARTITIONED  # noqa: E402
+from flask_fastsession.quart import QUART_IS_KNOWN  # noqa: E402
+from flask_fastsession.quart import QUART_USES_FALLBACKS  # noqa: E402
+from flask_fastsession.quart import FastSessionInterface  # noqa: E402
 
 Action = Callable[[SessionMixin], t.Any]
 IMPLS = ("stock", "fast")

@@ -30,20 +30,22 @@ import itsdangerous.timed
 import pytest
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
-from flask.json.tag import JSONTag, TaggedJSONSerializer
+from flask.json.tag import JSONTag
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
-from hypothesis import event, given
+from hypothesis import event
+from hypothesis import given
 from hypothesis import strategies as st
 
-from differential import (
-    NATIVE_READY,
-    as_original,
-    assert_same_cycle,
-    frozen,
-    make_pair,
-    run_cycle,
-)
-from flask_fastsession import FastSessionInterface, _rule, cli
+from differential import NATIVE_READY
+from differential import as_original
+from differential import assert_same_cycle
+from differential import frozen
+from differential import make_pair
+from differential import run_cycle
+from flask_fastsession import FastSessionInterface
+from flask_fastsession import _rule
+from flask_fastsession import cli
 from flask_fastsession import sessions as fast_sessions
 from flask_fastsession._compat import USES_FALLBACKS
 from flask_fastsession._guard import StockGuard
@@ -364,7 +366,6 @@ def flask_case(cfg: Config) -> None:
 def quart_case(cfg: Config) -> None:
     pytest.importorskip("quart", reason="quart is not installed (pip install 'flask-fastsession[quart]')")
     import test_quart
-
     from flask_fastsession import quart as fast_quart
 
     expected = cfg.native(quart=True)

@@ -26,20 +26,19 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 import strategies as S
-from _versions import requires_fallbacks, requires_key_list
-from differential import (
-    Pair,
-    assert_native,
-    assert_same_outcome,
-    assert_same_value,
-    dumps_outcome,
-    frozen,
-    loads_outcome,
-    make_app,
-    make_pair,
-    outcome,
-    signing_serializer,
-)
+from _versions import requires_fallbacks
+from _versions import requires_key_list
+from differential import Pair
+from differential import assert_native
+from differential import assert_same_outcome
+from differential import assert_same_value
+from differential import dumps_outcome
+from differential import frozen
+from differential import loads_outcome
+from differential import make_app
+from differential import make_pair
+from differential import outcome
+from differential import signing_serializer
 
 # --------------------------------------------------------------------------------------
 # JSON configurations of the app (app.json is per app, so stock and fast get their own)
@@ -168,7 +167,10 @@ def _examples() -> list[tuple[str, t.Any]]:
         ("uuid-max", uuid.UUID(int=2**128 - 1)),
         ("datetime-naive", _dt.datetime(2024, 1, 2, 3, 4, 5, 678901)),
         ("datetime-utc", _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=utc)),
-        ("datetime-plus-0530", _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=_dt.timezone(_dt.timedelta(hours=5, minutes=30)))),
+        (
+            "datetime-plus-0530",
+            _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=_dt.timezone(_dt.timedelta(hours=5, minutes=30))),
+        ),
         ("datetime-minus-12", _dt.datetime(2024, 12, 31, 23, 0, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=-12)))),
         ("datetime-seconds-offset", _dt.datetime(2024, 1, 1, tzinfo=_dt.timezone(_dt.timedelta(seconds=-1)))),
         ("datetime-zoneinfo-dst", _dt.datetime(2024, 7, 1, 12, tzinfo=ny)),
@@ -178,10 +180,14 @@ def _examples() -> list[tuple[str, t.Any]]:
         ("datetime-year-1000", _dt.datetime(1000, 6, 1)),
         ("datetime-max", _dt.datetime.max),
         ("datetime-min-plus1", _dt.datetime.min.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=1)))),  # OverflowError
-        ("datetime-max-minus1", _dt.datetime.max.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=-1)))),  # OverflowError
+        # OverflowError
+        ("datetime-max-minus1", _dt.datetime.max.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=-1)))),
         ("datetime-none-offset-tz", _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=S.NoneOffsetTZ())),
         ("datetime-raising-tz", _dt.datetime(2024, 1, 2, tzinfo=S.RaisingTZ())),
-        ("datetime-microsecond-offset", _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=1, microseconds=7)))),
+        (
+            "datetime-microsecond-offset",
+            _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=1, microseconds=7))),
+        ),
         ("datetime-subclass-astimezone", S.ShiftedDatetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=2)))),
         ("datetime-subclass-naive", S.ShiftedDatetime(2024, 1, 2)),
         # handed to json's default
@@ -569,7 +575,8 @@ def test_payload_segment_that_is_also_json() -> None:
             cookie = sign_raw(pair.stock, text.encode() + b"." + stock.value.split(".")[1].encode())
             for max_age in (None, 60):
                 assert_same_outcome(
-                    loads_outcome(pair.stock, cookie, max_age=max_age), loads_outcome(pair.fast, cookie, max_age=max_age)
+                    loads_outcome(pair.stock, cookie, max_age=max_age),
+                    loads_outcome(pair.fast, cookie, max_age=max_age),
                 )
             # and the reverse order: load first, then dump
             payload = stock.value.split(".")[0]
@@ -630,7 +637,12 @@ def test_json_settings_of_other_types(attrs: dict[str, t.Any]) -> None:
             setattr(app.json, k, v)
 
     pair = make_pair(setup=setup)
-    values = [{"b": 1, "a": "\u00e9", 3: None}, {"b": 1, "a": "\u00e9\ud800"}, {"d": _dt.date(2024, 1, 1)}, {"x": (b"1",)}]
+    values = [
+        {"b": 1, "a": "\u00e9", 3: None},
+        {"b": 1, "a": "\u00e9\ud800"},
+        {"d": _dt.date(2024, 1, 1)},
+        {"x": (b"1",)},
+    ]
     for value in values:
         _check_dumps(pair, value, in_context=True)
 

@@ -13,27 +13,28 @@ import warnings
 from collections.abc import Callable
 
 import pytest
-from flask import Flask, Response
+from flask import Flask
+from flask import Response
 from flask.sessions import SessionMixin
 from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies as S
-from _versions import config_params, requires_context_access_tracking, requires_fallbacks
-from differential import (
-    Cycle,
-    Pair,
-    assert_native,
-    assert_same_cycle,
-    assert_same_outcome,
-    cycle_headers,
-    dumps_outcome,
-    frozen,
-    make_app,
-    make_pair,
-    open_session_outcome,
-    run_cycle,
-)
+from _versions import config_params
+from _versions import requires_context_access_tracking
+from _versions import requires_fallbacks
+from differential import Cycle
+from differential import Pair
+from differential import assert_native
+from differential import assert_same_cycle
+from differential import assert_same_outcome
+from differential import cycle_headers
+from differential import dumps_outcome
+from differential import frozen
+from differential import make_app
+from differential import make_pair
+from differential import open_session_outcome
+from differential import run_cycle
 
 # --------------------------------------------------------------------------------------
 # Views (actions run inside the view with the session)
@@ -233,7 +234,9 @@ def test_config_matrix(config: str) -> None:
         scenario(pair)
 
 
-@pytest.mark.parametrize("instant", ["2024-02-29 12:34:56.999", "1970-01-01 00:00:00", "2037-12-31 23:59:59", "9999-12-01"])
+@pytest.mark.parametrize(
+    "instant", ["2024-02-29 12:34:56.999", "1970-01-01 00:00:00", "2037-12-31 23:59:59", "9999-12-01"]
+)
 def test_scenario_at_other_instants(instant: str) -> None:
     pair = make_pair(config={"PERMANENT_SESSION_LIFETIME": 86400})
     with frozen(instant):

@@ -28,7 +28,8 @@ import threading
 import time
 import typing as t
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from unittest import mock
@@ -40,7 +41,8 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder
 
-from differential import assert_native, make_app
+from differential import assert_native
+from differential import make_app
 
 NOW = 1_700_000_000
 LIFETIME = 3600

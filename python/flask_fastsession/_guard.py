@@ -160,6 +160,8 @@ class StockGuard:
 
 
 def _flask_owners() -> list[tuple[t.Any, t.Iterable[str] | None]]:
+    import uuid
+
     import flask.json
     import flask.json.provider
     import flask.json.tag
@@ -170,7 +172,6 @@ def _flask_owners() -> list[tuple[t.Any, t.Iterable[str] | None]]:
     import itsdangerous.timed
     import itsdangerous.url_safe
     import markupsafe
-    import uuid
     import werkzeug.http
     import werkzeug.sansio.response
     import werkzeug.wrappers

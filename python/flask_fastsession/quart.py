@@ -34,11 +34,11 @@ from itsdangerous import URLSafeTimedSerializer
 from quart.sessions import SecureCookieSession
 from quart.sessions import SecureCookieSessionInterface as _QuartStock
 
-from ._native_loader import native as _native
-from ._headers import add_vary_cookie
-from ._headers import set_session_cookie
 from ._guard import FLASK as _FLASK_STOCK_CODE
 from ._guard import StockGuard
+from ._headers import add_vary_cookie
+from ._headers import set_session_cookie
+from ._native_loader import native as _native
 from ._rule import Flavour
 from ._rule import native_codec
 from .sessions import FastSigningSerializer
