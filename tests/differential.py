@@ -13,6 +13,7 @@ from contextlib import ExitStack
 from unittest import mock
 import math
 import os
+import time
 import typing as t
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -106,10 +107,28 @@ FROZEN_AT = "2024-02-29 12:34:56.789"
 
 
 @contextmanager
-def frozen(at: str | _dt.datetime = FROZEN_AT) -> Iterator[t.Any]:
-    """Freeze ``time.time()`` and ``datetime.now()`` for stock and fast alike."""
-    with freeze_time(at) as ft:
+def frozen(at: str | _dt.datetime = FROZEN_AT, *, real_asyncio: bool = False) -> Iterator[t.Any]:
+    """Freeze ``time.time()`` and ``datetime.now()`` for stock and fast alike.
+
+    Yields freezegun's clock (``tick``, ``move_to``). ``real_asyncio`` keeps the event
+    loop's own clock running (Quart).
+    """
+    with freeze_time(at, real_asyncio=real_asyncio) as ft:
         yield ft
+
+
+@contextmanager
+def pinned_time(at: float) -> Iterator[None]:
+    """Pin ``time.time()`` to ``at`` by patching the module attribute; nothing else moves.
+
+    itsdangerous and flask_fastsession both read ``time.time()`` through the module, so
+    stock and fast see the same instant. For what :func:`frozen` does not suit: calls made
+    from other threads (freezegun answers those with the real time: ``threading`` is on
+    its ignore list), corpora of many thousands of calls (freezegun walks the caller's
+    stack on each one), and reference-count or memory measurements.
+    """
+    with mock.patch.object(time, "time", lambda: at):
+        yield
 
 
 # --------------------------------------------------------------------------------------
@@ -457,7 +476,6 @@ def sign_payload(
 
     ``timestamp`` defaults to the current (frozen) time; bytes are used verbatim.
     """
-    import time
     import zlib
 
     body = zlib.compress(payload) if compressed else payload

@@ -36,16 +36,13 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import time
 import typing as t
 import uuid
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from flask import Flask
@@ -65,12 +62,14 @@ from differential import (
     assert_same_outcome,
     make_app,
     outcome,
+    pinned_time,
     stock_signer,
 )
 from flask_fastsession import FastSessionInterface
 
 LIFETIME = 100  # PERMANENT_SESSION_LIFETIME in seconds: open_session's max_age
-NOW = 1_700_000_000  # the pinned clock (time.time() returns NOW + 0.75)
+NOW = 1_700_000_000  # the pinned clock's whole seconds
+CLOCK = NOW + 0.75  # what time.time() returns: fractional, itsdangerous truncates
 SECRET = "hostile secret \u00e9"
 OLD = b"previous secret"
 CONFIG = {"PERMANENT_SESSION_LIFETIME": LIFETIME, "SECRET_KEY_FALLBACKS": [OLD]}
@@ -95,15 +94,6 @@ TESTS_DIR = Path(__file__).resolve().parent
 
 # --------------------------------------------------------------------------------------
 # The harness: one app, both interfaces, the clock pinned
-
-
-@contextmanager
-def pinned_clock(at: float = NOW + 0.75) -> Iterator[None]:
-    """``time.time()`` pinned for stock and fast alike (itsdangerous and flask_fastsession
-    both call ``time.time()`` through the module, so patching the attribute reaches both).
-    """
-    with mock.patch.object(time, "time", lambda: at):
-        yield
 
 
 @dataclass
@@ -187,7 +177,7 @@ def make_harness() -> Harness:
 def harness() -> Iterator[Harness]:
     h = make_harness()
     assert_native(h.app)
-    with h.app.app_context(), pinned_clock():
+    with h.app.app_context(), pinned_time(CLOCK):
         yield h
 
 
@@ -651,7 +641,7 @@ DEEP_LOADS = ("array", "object", "tuple", "di", "mixed")
 def check_deepest_cookie(kind: str) -> None:
     """Loads of the deepest cookie-sized payload: stock's BadPayload(RecursionError)."""
     h = make_harness()
-    with h.app.app_context(), pinned_clock():
+    with h.app.app_context(), pinned_time(CLOCK):
         depth, payload = deepest(kind)
         assert len(payload) > 1_000_000, (depth, len(payload))  # megabytes decompressed
         cookie = signed(h, payload, compressed=True)
@@ -715,7 +705,7 @@ DEEP_DUMPS: dict[str, Callable[[], t.Any]] = {
 def check_deep_dumps(name: str) -> None:
     h = make_harness()
     value = DEEP_DUMPS[name]()
-    with h.app.app_context(), pinned_clock():
+    with h.app.app_context(), pinned_time(CLOCK):
         stock_s, fast_s = h.serializers()
         for sort_keys in (False, True):
             h.app.json.sort_keys = sort_keys  # type: ignore[attr-defined]

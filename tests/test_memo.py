@@ -8,9 +8,9 @@ import typing as t
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from freezegun import freeze_time
 
 import flask_fastsession
+from differential import frozen
 from flask_fastsession import FastSessionInterface
 
 
@@ -45,7 +45,7 @@ def test_same_bytes_with_and_without(enabled: bool) -> None:
         {"_flashes": [("message", "hi")], "token": "ab" * 64},
         {"big": ["x" * 50 + str(i) for i in range(400)]},  # compressed, > 4 KiB of JSON
     ]
-    with freeze_time("2025-01-01 00:00:00") as clock:
+    with frozen("2025-01-01 00:00:00") as clock:
         for session, _ in itertools.product(sessions * 3, range(2)):
             with stock.app_context():
                 expected = stock.session_interface.get_signing_serializer(stock).dumps(session)

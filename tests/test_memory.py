@@ -23,10 +23,7 @@ import sys
 import time
 import typing as t
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from unittest import mock
 
 import pytest
 from flask import Flask
@@ -35,7 +32,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder
 
-from differential import assert_native, make_app, sign_payload
+from differential import assert_native, make_app, pinned_time, sign_payload
 
 NOW = 1_700_000_000
 LIFETIME = 3600
@@ -55,12 +52,6 @@ def rss() -> int:
     """Resident set size in bytes (second field of /proc/self/statm, in pages)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * PAGE
-
-
-@contextmanager
-def pinned_clock() -> Iterator[None]:
-    with mock.patch.object(time, "time", lambda: NOW + 0.5):
-        yield
 
 
 def _fresh(s: str) -> str:
@@ -99,10 +90,10 @@ def make_setup() -> Setup:
         {_fresh("_permanent"): True, _fresh("big"): int("9" * 40), _fresh("f_key"): [float("0.1"), float("-0.0"), float("1e300")]},
         {_fresh("lone"): _fresh("\ud800x"), _fresh("emoji"): _fresh("\U0001f600" * 3), _fresh("nested"): [[[{_fresh("k_key"): None}]]]},
     ]
-    with app.app_context(), pinned_clock():
+    with app.app_context(), pinned_time(NOW + 0.5):
         serializer = app.session_interface.get_signing_serializer(app)
         cookie = serializer.dumps(payloads[0])
-        with mock.patch.object(time, "time", lambda: NOW - 10 * LIFETIME):
+        with pinned_time(NOW - 10 * LIFETIME):
             expired = serializer.dumps({"x": 1})
         bad_cookies: list[str | bytes] = [
             cookie[:-2] + "AA",  # bad signature
@@ -192,7 +183,7 @@ def run_memory_check(n: int, warmup: int = 3_000) -> tuple[int, int]:
     """Returns (RSS growth in bytes, cycles per second)."""
     s = make_setup()
     objs = watched(s)
-    with s.app.app_context(), pinned_clock():
+    with s.app.app_context(), pinned_time(NOW + 0.5):
         before_warmup = refcounts(objs)
         cycles(s, warmup)
         gc.collect()

@@ -38,6 +38,7 @@ from differential import (
     make_app,
     make_pair,
     outcome,
+    pinned_time,
     signing_serializer,
 )
 
@@ -402,15 +403,13 @@ def test_dumps_at_unusual_instants(instant: str) -> None:
                 )
 
 
-def test_time_patched_without_freezegun(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_time_patched_without_freezegun() -> None:
     """Patching ``time.time`` directly (not via freezegun) must also reach the fast path."""
-    import time
-
     pair = json_pair("default")
-    monkeypatch.setattr(time, "time", lambda: 1234567890.75)
-    assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
-    monkeypatch.setattr(time, "time", lambda: 2**40 + 0.5)
-    assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
+    with pinned_time(1234567890.75):
+        assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
+    with pinned_time(2**40 + 0.5):
+        assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
 
 
 @pytest.mark.parametrize(
@@ -578,35 +577,34 @@ def test_payload_segment_that_is_also_json() -> None:
             assert_same_outcome(dumps_outcome(pair.stock, payload), dumps_outcome(pair.fast, payload))
 
 
-def test_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_threads() -> None:
     """Concurrent dumps/loads from several threads give stock's answers.
 
-    Time is pinned by patching ``time.time`` itself: freezegun hands real time to callers
-    it finds ``threading`` frames above.
+    Time is pinned by patching ``time.time`` itself (``pinned_time``): freezegun hands real
+    time to callers it finds ``threading`` frames above.
     """
     import threading
-    import time
 
     pair = json_pair("default")
     values = [{"n": i, "t": (i, b"x" * i), "s": "\u00e9" * i, "big": "y" * (i * 50)} for i in range(8)]
-    monkeypatch.setattr(time, "time", lambda: 1709210096.5)
-    expected = [dumps_outcome(pair.stock, v) for v in values]
-    expected_loaded = [loads_outcome(pair.stock, e.value, max_age=60) for e in expected]
     errors: list[BaseException] = []
+    with pinned_time(1709210096.5):
+        expected = [dumps_outcome(pair.stock, v) for v in values]
+        expected_loaded = [loads_outcome(pair.stock, e.value, max_age=60) for e in expected]
 
-    def worker(i: int) -> None:
-        try:
-            for _ in range(150):
-                assert_same_outcome(expected[i], dumps_outcome(pair.fast, values[i]))
-                assert_same_outcome(expected_loaded[i], loads_outcome(pair.fast, expected[i].value, max_age=60))
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        def worker(i: int) -> None:
+            try:
+                for _ in range(150):
+                    assert_same_outcome(expected[i], dumps_outcome(pair.fast, values[i]))
+                    assert_same_outcome(expected_loaded[i], loads_outcome(pair.fast, expected[i].value, max_age=60))
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(values))]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(values))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
     assert not errors, errors[0]
 
 

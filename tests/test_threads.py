@@ -31,7 +31,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from unittest import mock
 
 import pytest
 from flask import Flask
@@ -40,7 +39,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder
 
-from differential import assert_native, make_app
+from differential import assert_native, make_app, pinned_time
 
 NOW = 1_700_000_000
 LIFETIME = 3600
@@ -52,13 +51,6 @@ def slow_opt_in(request: pytest.FixtureRequest) -> None:
     markexpr = request.config.getoption("markexpr") or ""
     if "slow" not in markexpr and os.environ.get("FASTSESSION_SLOW", "") in ("", "0"):
         pytest.skip("slow: run with `pytest -m slow` or FASTSESSION_SLOW=1")
-
-
-@contextmanager
-def pinned_clock() -> Iterator[None]:
-    """``time.time()`` pinned for every thread (a module attribute, not thread-local)."""
-    with mock.patch.object(time, "time", lambda: NOW + 0.5):
-        yield
 
 
 @contextmanager
@@ -201,9 +193,9 @@ def build_world() -> World:
                 c[: len(c) // 2] + "\u00e9" + c[len(c) // 2 :],
             ]
         )
-        with mock.patch.object(time, "time", lambda: NOW - 10 * LIFETIME):  # expired
+        with pinned_time(NOW - 10 * LIFETIME):  # expired
             cookies.append(s.dumps({"old": True}))
-        with mock.patch.object(time, "time", lambda: NOW + 100):  # from the future
+        with pinned_time(NOW + 100):  # from the future
             cookies.append(s.dumps({"future": True}))
     max_ages: tuple[t.Any, ...] = (None, LIFETIME, 0, 10**9)
 
@@ -295,7 +287,7 @@ def worker(world: World, thread_id: int, ops: int, errors: list[str], start: thr
 
 
 def run_threads(threads: int, ops: int) -> float:
-    with pinned_clock():
+    with pinned_time(NOW + 0.5):
         world = build_world()
         errors: list[str] = []
         start = threading.Barrier(threads)
@@ -312,7 +304,7 @@ def run_threads(threads: int, ops: int) -> float:
         elapsed = time.perf_counter() - t0
     assert not errors, f"{len(errors)} failures (first ones):\n" + "\n".join(errors[:10])
     # Still right on this thread afterwards.
-    with pinned_clock():
+    with pinned_time(NOW + 0.5):
         for ai, app in enumerate(world.apps):
             assert _fast_serializer(app).dumps(world.payloads[1]) == world.dumps_expected[(ai, 1, False)]
     return elapsed
