@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-pytest.register_assert_rewrite("differential")
+pytest.register_assert_rewrite("differential", "hostile")
 
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
