@@ -22,7 +22,8 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import session_json_serializer
 from hypothesis import HealthCheck, settings
 
-from differential import IMPLS, NATIVE_READY, Pair, cycle_headers, make_app, make_pair
+from differential import IMPLS, Pair, cycle_headers, make_app, make_pair
+from flask_fastsession._native_loader import NATIVE_AVAILABLE, UNAVAILABLE_REASON
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -43,7 +44,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    state = "native codec present" if NATIVE_READY else "placeholder (no _native.SessionCodec)"
+    state = "native module available" if NATIVE_AVAILABLE else f"native path unavailable: {UNAVAILABLE_REASON}"
     return [
         f"flask-fastsession: {state}",
         f"hypothesis profile: {settings._current_profile}",  # type: ignore[attr-defined]

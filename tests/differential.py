@@ -8,19 +8,15 @@ in the suite hard-codes an expected cookie: stock is the oracle.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
-from contextlib import ExitStack
-from unittest import mock
 import math
-import os
 import time
 import typing as t
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from unittest import mock
 
 import itsdangerous
-import pytest
 from flask import Flask, Response, current_app, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from freezegun import freeze_time
@@ -28,45 +24,23 @@ from itsdangerous.encoding import base64_encode, int_to_bytes
 from itsdangerous.signer import Signer
 from werkzeug.test import EnvironBuilder
 
-import flask_fastsession
 from flask_fastsession import FastSessionInterface
+from flask_fastsession import _native_loader
 
 # --------------------------------------------------------------------------------------
-# Is the native path present?
+# Which path answers
 
-
-def _native_ready() -> bool:
-    """True once the Rust extension exports its codec.
-
-    A missing extension (pure-Python checkout) means "not ready"; an extension file that is
-    present but fails to import is a real error and is raised, not hidden.
-    """
-    try:
-        native = importlib.import_module("flask_fastsession._native")
-    except ModuleNotFoundError:
-        return False
-    return hasattr(native, "SessionCodec") or hasattr(
-        getattr(flask_fastsession, "_native", None), "SessionCodec"
-    )
-
-
-NATIVE_READY: bool = _native_ready()
-
-#: Set FASTSESSION_REQUIRE_NATIVE=1 to make a missing native codec a failure, not a pass.
-REQUIRE_NATIVE: bool = os.environ.get("FASTSESSION_REQUIRE_NATIVE", "") not in ("", "0")
+#: Always True: the extension is built wherever the tests run, and ``assert_native``
+#: fails when the native path is not taken. Kept for the modules that still test it.
+NATIVE_READY: t.Final = True
 
 
 def assert_native(app: Flask) -> None:
-    """The default configuration must take the Rust path once the extension exists.
-
-    While the extension is a placeholder, ``uses_native`` must say so (False); the moment
-    ``_native.SessionCodec`` exists this assertion becomes live and requires True.
-    """
-    if REQUIRE_NATIVE and not NATIVE_READY:
-        pytest.fail("FASTSESSION_REQUIRE_NATIVE is set but _native.SessionCodec is missing")
+    """The default configuration must take the Rust path."""
     assert isinstance(app.session_interface, FastSessionInterface)
-    assert FastSessionInterface.uses_native(app) is NATIVE_READY, (
-        f"uses_native(app) should be {NATIVE_READY} for this configuration"
+    assert FastSessionInterface.uses_native(app) is True, (
+        "this configuration must take the native path; "
+        f"native module available: {_native_loader.NATIVE_AVAILABLE} ({_native_loader.UNAVAILABLE_REASON})"
     )
 
 
