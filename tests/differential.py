@@ -22,6 +22,7 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from freezegun import freeze_time
 from itsdangerous.encoding import base64_encode, int_to_bytes
 from itsdangerous.signer import Signer
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 
 from flask_fastsession import FastSessionInterface
@@ -237,7 +238,7 @@ def open_session_outcome(app: Flask, cookie: str | None) -> Outcome:
     Called the way Flask calls it (app context pushed, request built from a WSGI environ),
     but directly: pushing a request context would open the session itself and raise there.
     """
-    headers = {}
+    headers = Headers()
     if cookie is not None:
         headers["Cookie"] = f"{app.config['SESSION_COOKIE_NAME']}={cookie}"
     environ = EnvironBuilder(path="/", headers=headers).get_environ()

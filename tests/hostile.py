@@ -89,7 +89,7 @@ class Harness:
         request = self.app.request_class(dict(self.environ))
         # Exactly this value, bypassing Cookie-header parsing (which would split on ";",
         # unquote, and could not carry every string).
-        request.cookies = ImmutableMultiDict([("session", cookie)])  # type: ignore[misc]
+        request.cookies = ImmutableMultiDict([("session", cookie)])  # type: ignore[misc, list-item]  # bytes too, on purpose
         sess = iface.open_session(self.app, request)
         if sess is None:
             return None

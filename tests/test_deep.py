@@ -468,13 +468,30 @@ def _nest(depth: int, wrap: Callable[[t.Any], t.Any], leaf: t.Any = None) -> t.A
     return v
 
 
+def _self_in_dict(d: dict[str, t.Any]) -> t.Any:
+    d["s"] = d
+    return {"d": d}
+
+
+def _self_in_list(lst: list[t.Any]) -> t.Any:
+    lst.append(lst)
+    return {"l": lst}
+
+
+def _self_dict_two_keys() -> t.Any:
+    d: dict[str, t.Any] = {}
+    d["b"] = d
+    d["a"] = 1
+    return d
+
+
 DEEP_DUMPS: dict[str, Callable[[], t.Any]] = {
     "self via ' di'": _self_di,
     "cycle list->dict->tuple": _cycle3,
-    "self in dict subclass": lambda: (lambda d: (d.__setitem__("s", d), {"d": d})[1])(_Dict()),
-    "self in OrderedDict": lambda: (lambda d: (d.__setitem__("s", d), {"d": d})[1])(OrderedDict()),
-    "self in list subclass": lambda: (lambda lst: (lst.append(lst), {"l": lst})[1])(_List()),
-    "self dict, two keys": lambda: (lambda d: (d.__setitem__("b", d), d.__setitem__("a", 1), d)[2])({}),
+    "self in dict subclass": lambda: _self_in_dict(_Dict()),
+    "self in OrderedDict": lambda: _self_in_dict(OrderedDict()),
+    "self in list subclass": lambda: _self_in_list(_List()),
+    "self dict, two keys": _self_dict_two_keys,
     "di 100k": lambda: {"v": _nest(100_000, lambda v: {" t": v})},
     "dict subclass 100k": lambda: {"v": _nest(100_000, lambda v: _Dict(a=v))},
     "list subclass 100k": lambda: {"v": _nest(100_000, lambda v: _List([v]))},

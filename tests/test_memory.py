@@ -32,7 +32,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder
 
-from differential import assert_native, make_app, pinned_time, sign_payload
+from differential import assert_native, make_app, pinned_time, sign_payload, signing_serializer
 
 NOW = 1_700_000_000
 LIFETIME = 3600
@@ -91,7 +91,7 @@ def make_setup() -> Setup:
         {_fresh("lone"): _fresh("\ud800x"), _fresh("emoji"): _fresh("\U0001f600" * 3), _fresh("nested"): [[[{_fresh("k_key"): None}]]]},
     ]
     with app.app_context(), pinned_time(NOW + 0.5):
-        serializer = app.session_interface.get_signing_serializer(app)
+        serializer = signing_serializer(app)
         cookie = serializer.dumps(payloads[0])
         with pinned_time(NOW - 10 * LIFETIME):
             expired = serializer.dumps({"x": 1})
@@ -131,6 +131,7 @@ def cycles(s: Setup, n: int, start: int = 0) -> None:
             request = app.request_class(dict(s.environ))
             request.cookies = ImmutableMultiDict([("session", c)])  # type: ignore[misc]
             sess = iface.open_session(app, request)
+            assert sess is not None
             sess[p_key(i)] = i  # modified: save_session sets the cookie
             response = app.response_class()
             iface.save_session(app, sess, response)

@@ -270,7 +270,7 @@ async def _open_session(app: Quart, cookie: str) -> t.Any:
         async with app.test_request_context("/", headers=headers):
             from quart import session
 
-            return (type(session._get_current_object()).__name__, dict(session))
+            return (type(session._get_current_object()).__name__, dict(session))  # type: ignore[attr-defined]
     except Exception as e:
         return e
 
@@ -304,6 +304,7 @@ def test_signing_serializer_round_trip() -> None:
     with frozen(real_asyncio=True):
         ss = pair.stock.session_interface.get_signing_serializer(pair.stock)  # type: ignore[attr-defined]
         fs = pair.fast.session_interface.get_signing_serializer(pair.fast)  # type: ignore[attr-defined]
+        assert ss is not None and fs is not None
         assert fs.secret_keys == ss.secret_keys
         stock_cookie, fast_cookie = ss.dumps(VALUES), fs.dumps(VALUES)
         assert fast_cookie == stock_cookie

@@ -181,7 +181,7 @@ def _examples() -> list[tuple[str, t.Any]]:
         ("datetime-min-plus1", _dt.datetime.min.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=1)))),  # OverflowError
         ("datetime-max-minus1", _dt.datetime.max.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=-1)))),  # OverflowError
         ("datetime-none-offset-tz", _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=S.NoneOffsetTZ())),
-        ("datetime-raising-tz", _dt.datetime(2024, 1, 2, tzinfo=S.RaisingTZ())),
+        ("datetime-raising-tz", _dt.datetime(2024, 1, 2, tzinfo=S.RaisingTZ())),  # type: ignore[abstract]
         ("datetime-microsecond-offset", _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=1, microseconds=7)))),
         ("datetime-subclass-astimezone", S.ShiftedDatetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=2)))),
         ("datetime-subclass-naive", S.ShiftedDatetime(2024, 1, 2)),
