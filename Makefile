@@ -51,19 +51,22 @@ pythons: ## make test on every supported CPython found (pyenv), each in its own 
 matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)
 	$(PYTHON) scripts/matrix.py
 
-lint: lint-rust lint-python ## cargo fmt, clippy -D warnings, notices, ruff, mypy --strict, stubtest
+lint: lint-rust lint-python ## cargo fmt, clippy -D warnings, notices, ruff, mypy --strict, stubtest, mypy on tests
 
 lint-rust: ## cargo fmt --check, clippy -D warnings, THIRD-PARTY-NOTICES up to date with Cargo.lock
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	$(PYTHON) scripts/third_party_notices.py --check
 
-lint-python: develop ## ruff check, mypy --strict on the package, stubtest of _native.pyi against the build
+# mypy over tests/ checks their calls into the package and _native against its types and
+# _native.pyi.
+lint-python: develop ## ruff check, mypy --strict on the package, stubtest of _native.pyi, mypy on the tests
 	$(PY) -c "import ruff" 2>/dev/null || $(PY) -m pip install -q $(RUFF)
 	$(PY) -m ruff check python/ tests/ benches/ scripts/ demo/
 	$(PY) -c "import mypy" 2>/dev/null || $(PY) -m pip install -q $(MYPY)
 	$(PY) -m mypy --strict python/flask_fastsession
 	$(PY) -m mypy.stubtest flask_fastsession._native
+	$(PY) -m mypy --check-untyped-defs tests
 
 fmt: ## Format the Rust code
 	cargo fmt

@@ -216,7 +216,7 @@ def run_entry(entry: Entry, python: str, wheel: Path, pytest_args: list[str]) ->
         return result
     junit = venv / "junit.xml"
     junit.unlink(missing_ok=True)
-    env = dict(os.environ, FASTSESSION_REQUIRE_NATIVE="1")
+    env = dict(os.environ)
     env.setdefault("HYPOTHESIS_PROFILE", "dev")
     env.pop("VIRTUAL_ENV", None)
     cmd = [

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-pytest.register_assert_rewrite("differential")
+pytest.register_assert_rewrite("differential", "hostile")
 
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
@@ -24,11 +24,12 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 
 from differential import IMPLS
-from differential import NATIVE_READY
 from differential import Pair
 from differential import cycle_headers
 from differential import make_app
 from differential import make_pair
+from flask_fastsession._native_loader import NATIVE_AVAILABLE
+from flask_fastsession._native_loader import UNAVAILABLE_REASON
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -49,7 +50,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    state = "native codec present" if NATIVE_READY else "placeholder (no _native.SessionCodec)"
+    state = "native module available" if NATIVE_AVAILABLE else f"native path unavailable: {UNAVAILABLE_REASON}"
     return [
         f"flask-fastsession: {state}",
         f"hypothesis profile: {settings._current_profile}",  # type: ignore[attr-defined]

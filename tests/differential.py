@@ -8,9 +8,8 @@ in the suite hard-codes an expected cookie: stock is the oracle.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import math
-import os
+import time
 import typing as t
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -22,7 +21,6 @@ from dataclasses import field
 from unittest import mock
 
 import itsdangerous
-import pytest
 from flask import Flask
 from flask import Response
 from flask import current_app
@@ -33,47 +31,21 @@ from freezegun import freeze_time
 from itsdangerous.encoding import base64_encode
 from itsdangerous.encoding import int_to_bytes
 from itsdangerous.signer import Signer
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 
-import flask_fastsession
 from flask_fastsession import FastSessionInterface
+from flask_fastsession import _native_loader
 
 # --------------------------------------------------------------------------------------
-# Is the native path present?
-
-
-def _native_ready() -> bool:
-    """True once the Rust extension exports its codec.
-
-    A missing extension (pure-Python checkout) means "not ready"; an extension file that is
-    present but fails to import is a real error and is raised, not hidden.
-    """
-    try:
-        native = importlib.import_module("flask_fastsession._native")
-    except ModuleNotFoundError:
-        return False
-    return hasattr(native, "SessionCodec") or hasattr(
-        getattr(flask_fastsession, "_native", None), "SessionCodec"
-    )
-
-
-NATIVE_READY: bool = _native_ready()
-
-#: Set FASTSESSION_REQUIRE_NATIVE=1 to make a missing native codec a failure, not a pass.
-REQUIRE_NATIVE: bool = os.environ.get("FASTSESSION_REQUIRE_NATIVE", "") not in ("", "0")
-
+# Which path answers
 
 def assert_native(app: Flask) -> None:
-    """The default configuration must take the Rust path once the extension exists.
-
-    While the extension is a placeholder, ``uses_native`` must say so (False); the moment
-    ``_native.SessionCodec`` exists this assertion becomes live and requires True.
-    """
-    if REQUIRE_NATIVE and not NATIVE_READY:
-        pytest.fail("FASTSESSION_REQUIRE_NATIVE is set but _native.SessionCodec is missing")
+    """The default configuration must take the Rust path."""
     assert isinstance(app.session_interface, FastSessionInterface)
-    assert FastSessionInterface.uses_native(app) is NATIVE_READY, (
-        f"uses_native(app) should be {NATIVE_READY} for this configuration"
+    assert FastSessionInterface.uses_native(app) is True, (
+        "this configuration must take the native path; "
+        f"native module available: {_native_loader.NATIVE_AVAILABLE} ({_native_loader.UNAVAILABLE_REASON})"
     )
 
 
@@ -114,10 +86,28 @@ FROZEN_AT = "2024-02-29 12:34:56.789"
 
 
 @contextmanager
-def frozen(at: str | _dt.datetime = FROZEN_AT) -> Iterator[t.Any]:
-    """Freeze ``time.time()`` and ``datetime.now()`` for stock and fast alike."""
-    with freeze_time(at) as ft:
+def frozen(at: str | _dt.datetime = FROZEN_AT, *, real_asyncio: bool = False) -> Iterator[t.Any]:
+    """Freeze ``time.time()`` and ``datetime.now()`` for stock and fast alike.
+
+    Yields freezegun's clock (``tick``, ``move_to``). ``real_asyncio`` keeps the event
+    loop's own clock running (Quart).
+    """
+    with freeze_time(at, real_asyncio=real_asyncio) as ft:
         yield ft
+
+
+@contextmanager
+def pinned_time(at: float) -> Iterator[None]:
+    """Pin ``time.time()`` to ``at`` by patching the module attribute; nothing else moves.
+
+    itsdangerous and flask_fastsession both read ``time.time()`` through the module, so
+    stock and fast see the same instant. For what :func:`frozen` does not suit: calls made
+    from other threads (freezegun answers those with the real time: ``threading`` is on
+    its ignore list), corpora of many thousands of calls (freezegun walks the caller's
+    stack on each one), and reference-count or memory measurements.
+    """
+    with mock.patch.object(time, "time", lambda: at):
+        yield
 
 
 # --------------------------------------------------------------------------------------
@@ -252,7 +242,7 @@ def open_session_outcome(app: Flask, cookie: str | None) -> Outcome:
     Called the way Flask calls it (app context pushed, request built from a WSGI environ),
     but directly: pushing a request context would open the session itself and raise there.
     """
-    headers = {}
+    headers = Headers()
     if cookie is not None:
         headers["Cookie"] = f"{app.config['SESSION_COOKIE_NAME']}={cookie}"
     environ = EnvironBuilder(path="/", headers=headers).get_environ()
@@ -465,7 +455,6 @@ def sign_payload(
 
     ``timestamp`` defaults to the current (frozen) time; bytes are used verbatim.
     """
-    import time
     import zlib
 
     body = zlib.compress(payload) if compressed else payload

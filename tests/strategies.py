@@ -173,7 +173,7 @@ class RaisingTZ(_dt.tzinfo):
 class ShiftedDatetime(_dt.datetime):
     """A datetime subclass whose astimezone lies: werkzeug's http_date calls it."""
 
-    def astimezone(self, tz: t.Any = None) -> _dt.datetime:
+    def astimezone(self, tz: t.Any = None) -> _dt.datetime:  # type: ignore[override]  # not Self, on purpose
         return _dt.datetime(2000, 1, 1, tzinfo=_dt.timezone.utc)
 
 

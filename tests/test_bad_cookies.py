@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import typing as t
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import given
@@ -37,6 +35,7 @@ from differential import make_pair
 from differential import open_session_outcome
 from differential import sign_payload
 from differential import sign_raw
+from hostile import about
 
 LIFETIME = 100  # seconds: PERMANENT_SESSION_LIFETIME, so open_session's max_age is 100
 CONFIG = {"PERMANENT_SESSION_LIFETIME": LIFETIME, "SECRET_KEY_FALLBACKS": ["older", b"old"]}
@@ -49,15 +48,6 @@ def pair() -> Pair:
     if not _PAIR:
         _PAIR.append(make_pair(config=CONFIG))
     return _PAIR[0]
-
-
-@contextmanager
-def about(what: t.Any) -> Iterator[None]:
-    """Name the cookie in any assertion failure."""
-    try:
-        yield
-    except AssertionError as e:
-        raise AssertionError(f"for {what!r}:\n{e}") from e
 
 
 def check_loads(cookie: str | bytes, max_ages: tuple[int | None, ...] = (None, LIFETIME)) -> None:

@@ -46,7 +46,8 @@ def _cycles(cookie: str | None = None) -> str | None:
         assert_same_cycle(stock, fast)
         cookie = stock.cookie_value() or cookie
     with pair.fast.app_context():
-        serializer = pair.fast.session_interface.get_signing_serializer(pair.fast)
+        interface: t.Any = pair.fast.session_interface
+        serializer = interface.get_signing_serializer(pair.fast)
         assert serializer is not None
         serializer.loads(serializer.dumps({"a": 1}))
     return cookie

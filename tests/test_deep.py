@@ -15,20 +15,31 @@ classes and messages.
 Depths between ~340 and ~10,000 are deliberately not tested: there stock's outcome
 depends on the current Python stack depth and recursion limit, which no native code can
 reproduce exactly.
+
+At the end, through tests/hostile.py's ``Harness`` (every max-age and ``open_session``),
+each first run alone in a subprocess so a native stack overflow is a test failure instead
+of a dead run: the deepest array/object a cookie-sized compressed payload can carry
+(megabytes once decompressed), and cycles and 100,000-level nesting through the ``" di"``
+tag, dict/list subclasses and longer reference cycles.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import subprocess
 import sys
 import typing as t
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from itsdangerous import BadPayload
 
 from differential import Cycle
 from differential import Outcome
@@ -43,8 +54,15 @@ from differential import loads_outcome
 from differential import make_app
 from differential import make_pair
 from differential import open_session_outcome
+from differential import outcome
 from differential import run_cycle
 from differential import sign_payload
+from hostile import LIFETIME
+from hostile import assert_same_deep_loads
+from hostile import assert_same_deep_outcome
+from hostile import nested_payload
+from hostile import pinned_harness
+from hostile import signed
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -152,23 +170,10 @@ def check_loads(name: str) -> None:
             for in_context in (True, False):
                 stock = loads_outcome(pair.stock, cookie, max_age=60, in_context=in_context)
                 fast = loads_outcome(pair.fast, cookie, max_age=60, in_context=in_context)
-                _same_deep_outcome(stock, fast)
+                assert_same_deep_loads(stock, fast)
             if len(cookie) < 8000:  # open_session only for cookie-sized payloads
-                _same_deep_outcome(open_session_outcome(pair.stock, cookie), open_session_outcome(pair.fast, cookie))
+                assert_same_deep_loads(open_session_outcome(pair.stock, cookie), open_session_outcome(pair.fast, cookie))
         assert_same_outcome(dumps_outcome(pair.stock, {"after": [1]}), dumps_outcome(pair.fast, {"after": [1]}))
-
-
-def _same_deep_outcome(stock: Outcome, fast: Outcome) -> None:
-    """Same value, or same exception; a BadPayload wrapping a RecursionError is compared by
-    class and message, its ``original_error`` by class only."""
-    from itsdangerous import BadPayload
-
-    if isinstance(stock.error, BadPayload) and isinstance(stock.error.original_error, RecursionError):
-        assert isinstance(fast.error, BadPayload), fast
-        assert str(fast.error) == str(stock.error)
-        assert type(fast.error.original_error) is RecursionError, repr(fast.error.original_error)
-        return
-    assert_same_outcome(stock, fast)
 
 
 # --------------------------------------------------------------------------------------
@@ -198,9 +203,7 @@ def _digest(value: t.Any) -> str:
 def _summary_of_error(e: BaseException) -> dict[str, t.Any]:
     """What must match of an exception: its class; its message unless it is a
     RecursionError (which says where the limit was hit); for BadPayload the class of
-    ``original_error``, the way ``_same_deep_outcome`` compares it."""
-    from itsdangerous import BadPayload
-
+    ``original_error``, the way ``assert_same_deep_loads`` compares it."""
     original = getattr(e, "original_error", None) if isinstance(e, BadPayload) else None
     return {
         "raised": f"{type(e).__module__}.{type(e).__qualname__}",
@@ -295,9 +298,13 @@ class Isolated:
         """Killed by a signal or a fatal error, not ended by a Python exception."""
         return self.returncode < 0 or "Fatal Python error" in self.stderr
 
+    def assert_survived(self) -> None:
+        """The function returned (no crash, no exception)."""
+        assert self.returncode == 0 and self.stdout.startswith("SURVIVED "), self.report()
+
     @property
     def result(self) -> t.Any:
-        assert self.returncode == 0 and self.stdout.startswith("SURVIVED "), self.report()
+        self.assert_survived()
         return json.loads(self.stdout[len("SURVIVED ") :])
 
     def report(self) -> str:
@@ -381,6 +388,144 @@ def check_dumps_raised_limit(name: str) -> None:
         # A RecursionError's message depends on where the limit is hit: type only.
         assert_same_outcome(stock, fast, check_message=not isinstance(stock.error, RecursionError))
         if stock.error is None:
-            _same_deep_outcome(
+            assert_same_deep_loads(
                 loads_outcome(pair.stock, stock.value, max_age=60), loads_outcome(pair.fast, stock.value, max_age=60)
             )
+
+
+# --------------------------------------------------------------------------------------
+# The deepest a cookie can carry, and cycles through tags and subclasses (tests/hostile.py's
+# Harness: every max-age and open_session, every difference recorded)
+
+
+#: The largest cookie browsers keep is about 4 KiB (name, value and attributes).
+COOKIE_BUDGET = 4000
+
+
+def deepest(kind: str) -> tuple[int, bytes]:
+    """The deepest ``kind`` nesting (to within 2%) whose compressed, signed cookie fits
+    COOKIE_BUDGET: zlib output grows about linearly with the depth, so extrapolate twice
+    from 100,000 levels, then step down until it fits."""
+    zlib_budget = (COOKIE_BUDGET - 60) * 3 // 4  # base64 and ~60 bytes of ts + sig
+    depth = 100_000
+    for _ in range(2):
+        depth = depth * zlib_budget // len(zlib.compress(nested_payload(kind, depth)))
+    while len(zlib.compress(payload := nested_payload(kind, depth))) > zlib_budget:
+        depth = depth * 98 // 100
+    return depth, payload
+
+
+DEEP_LOADS = ("array", "object", "tuple", "di", "mixed")
+
+
+def check_deepest_cookie(kind: str) -> None:
+    """Loads of the deepest cookie-sized payload: stock's BadPayload(RecursionError)."""
+    with pinned_harness() as h:
+        depth, payload = deepest(kind)
+        assert len(payload) > 1_000_000, (depth, len(payload))  # megabytes decompressed
+        cookie = signed(h, payload, compressed=True)
+        assert len(cookie) <= COOKIE_BUDGET, len(cookie)
+        stock_s, _ = h.serializers()
+        premise = outcome(lambda: stock_s.loads(cookie))
+        assert isinstance(premise.error, BadPayload), premise
+        h.compare(f"deepest {kind} ({depth} levels)", cookie, (None, LIFETIME, 10**9), same=assert_same_deep_outcome)
+        # Truncated inside the nesting (unclosed): still stock's error.
+        unclosed = signed(h, payload[: len(payload) // 2], compressed=True)
+        h.compare(f"deepest {kind}, unclosed", unclosed, same=assert_same_deep_outcome)
+        h.assert_clean()
+
+
+def _self_di() -> t.Any:
+    d: dict[str, t.Any] = {}
+    d[" t"] = d  # one key that is a tag key: the " di" tag recurses into it
+    return {"x": d}
+
+
+def _cycle3() -> t.Any:
+    a: list[t.Any] = []
+    b: dict[str, t.Any] = {"a": a}
+    c = (b,)
+    a.append(c)
+    return {"start": a}
+
+
+class _Dict(dict):  # type: ignore[type-arg]
+    pass
+
+
+class _List(list):  # type: ignore[type-arg]
+    pass
+
+
+def _nest(depth: int, wrap: Callable[[t.Any], t.Any], leaf: t.Any = None) -> t.Any:
+    v = leaf
+    for _ in range(depth):
+        v = wrap(v)
+    return v
+
+
+def _self_in_dict(d: dict[str, t.Any]) -> t.Any:
+    d["s"] = d
+    return {"d": d}
+
+
+def _self_in_list(lst: list[t.Any]) -> t.Any:
+    lst.append(lst)
+    return {"l": lst}
+
+
+def _self_dict_two_keys() -> t.Any:
+    d: dict[str, t.Any] = {}
+    d["b"] = d
+    d["a"] = 1
+    return d
+
+
+DEEP_DUMPS: dict[str, Callable[[], t.Any]] = {
+    "self via ' di'": _self_di,
+    "cycle list->dict->tuple": _cycle3,
+    "self in dict subclass": lambda: _self_in_dict(_Dict()),
+    "self in OrderedDict": lambda: _self_in_dict(OrderedDict()),
+    "self in list subclass": lambda: _self_in_list(_List()),
+    "self dict, two keys": _self_dict_two_keys,
+    "di 100k": lambda: {"v": _nest(100_000, lambda v: {" t": v})},
+    "dict subclass 100k": lambda: {"v": _nest(100_000, lambda v: _Dict(a=v))},
+    "list subclass 100k": lambda: {"v": _nest(100_000, lambda v: _List([v]))},
+    "OrderedDict 100k": lambda: {"v": _nest(100_000, lambda v: OrderedDict(a=v))},
+    "tuple in list 100k": lambda: {"v": _nest(100_000, lambda v: [(v,)])},
+    "bytes leaf 100k": lambda: {"v": _nest(100_000, lambda v: [v], leaf=b"\x00")},
+    "datetime leaf 100k": lambda: {"v": _nest(100_000, lambda v: {"k": v}, leaf=dt.datetime(2020, 1, 1))},
+    "300 keys each 60 deep": lambda: {f"k{i}": _nest(60, lambda v: [v]) for i in range(300)},
+}
+
+
+def check_deep_dumps(name: str) -> None:
+    value = DEEP_DUMPS[name]()
+    with pinned_harness() as h:
+        stock_s, fast_s = h.serializers()
+        for sort_keys in (False, True):
+            h.app.json.sort_keys = sort_keys  # type: ignore[attr-defined]
+            stock = outcome(lambda: stock_s.dumps(value))
+            fast = outcome(lambda: fast_s.dumps(value))
+            try:
+                assert_same_deep_outcome(stock, fast)
+            except AssertionError as e:
+                h.failures.append(f"[{name}] dumps(sort_keys={sort_keys}): {e}")
+            if not stock.raised:
+                h.compare(f"{name}: loads of stock's cookie", stock.value, same=assert_same_deep_outcome)
+        # Still alive and still right afterwards.
+        small = {"after": (1, b"x")}
+        assert stock_s.dumps(small) == fast_s.dumps(small)
+        h.assert_clean()
+
+
+@pytest.mark.parametrize("kind", DEEP_LOADS)
+def test_deepest_cookie_sized_payload(kind: str) -> None:
+    run_isolated("check_deepest_cookie", kind).assert_survived()
+    check_deepest_cookie(kind)
+
+
+@pytest.mark.parametrize("name", list(DEEP_DUMPS))
+def test_deep_and_cyclic_dumps(name: str) -> None:
+    run_isolated("check_deep_dumps", name).assert_survived()
+    check_deep_dumps(name)

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 import typing as t
 import zlib
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
-from unittest import mock
 
 import pytest
 from flask.json.tag import TaggedJSONSerializer
@@ -38,6 +36,7 @@ from differential import dumps_outcome
 from differential import frozen
 from differential import loads_outcome
 from differential import make_pair
+from differential import pinned_time
 from differential import run_cycle
 from differential import signing_serializer
 from flask_fastsession import _checks
@@ -320,8 +319,7 @@ def test_threads(memo: bool) -> None:
     values = [{"user": i, "cart": [{"sku": f"SKU-{j:04d}", "qty": j % 3} for j in range(i % 40)]} for i in range(64)]
     pair = make_pair()
     # time.time pinned for every thread (freezegun's clock is not seen from other threads).
-    pinned = mock.patch.object(time, "time", lambda: 1709210096.5)
-    with interpreter_zlib(OTHER_DEFLATERS["Z_FIXED"]), pinned:
+    with interpreter_zlib(OTHER_DEFLATERS["Z_FIXED"]), pinned_time(1709210096.5):
         expected = [dumps_outcome(pair.stock, v).value for v in values]
         fast = signing_serializer(pair.fast)
         wrong: list[tuple[int, str]] = []

@@ -20,65 +20,38 @@ Each case is compared between stock ``SecureCookieSessionInterface`` and
   session (class, contents, ``modified``, ``permanent``) or the same exception.
 
 Mismatches are collected over the whole corpus and reported together (the first few in
-full), so one run shows every kind of divergence at once.
-
-Deep nesting and self-referencing containers that tests/test_deep.py does not already
-cover are at the end: the deepest array/object a cookie-sized compressed payload can
-carry (megabytes once decompressed), and cycles and 100,000-level nesting through the
-``" di"`` tag, dict/list subclasses and longer reference cycles. Those run in a
-subprocess first, so a native stack overflow is a test failure instead of a dead run.
+full), so one run shows every kind of divergence at once (tests/hostile.py's ``Harness``).
+The deepest nesting a cookie can carry, and cycles, are in tests/test_deep.py.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
 import typing as t
 import uuid
 import zlib
-from collections import OrderedDict
-from collections.abc import Callable
-from collections.abc import Iterable
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from dataclasses import field
-from pathlib import Path
-from unittest import mock
 
 import pytest
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import BadPayload
 from itsdangerous.encoding import base64_encode
 from itsdangerous.encoding import int_to_bytes
-from itsdangerous.signer import Signer
 from markupsafe import Markup
-from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.test import EnvironBuilder
 
 from _versions import HAS_SECRET_KEY_FALLBACKS
-from differential import Outcome
-from differential import assert_native
-from differential import assert_same_exception
-from differential import assert_same_outcome
 from differential import make_app
-from differential import outcome
-from differential import stock_signer
-from flask_fastsession import FastSessionInterface
+from differential import signing_serializer
+from hostile import LIFETIME
+from hostile import MAX_AGES
+from hostile import NOW
+from hostile import OLD
+from hostile import Harness
+from hostile import nested_payload
+from hostile import pinned_harness
+from hostile import signed
+from hostile import signed_raw
 
-LIFETIME = 100  # PERMANENT_SESSION_LIFETIME in seconds: open_session's max_age
-NOW = 1_700_000_000  # the pinned clock (time.time() returns NOW + 0.75)
-SECRET = "hostile secret \u00e9"
-OLD = b"previous secret"
-CONFIG = {"PERMANENT_SESSION_LIFETIME": LIFETIME, "SECRET_KEY_FALLBACKS": [OLD]}
 MIN_CASES = 10_000
-#: Max-ages every case is loaded with (None: no expiry check, LIFETIME: open_session's).
-MAX_AGES: tuple[int | None, ...] = (None, LIFETIME)
 
 
 class _Seconds(int):
@@ -92,105 +65,17 @@ class _Seconds(int):
 
 #: Extra max-ages for the timestamp cases: stock formats them into its message as given.
 ODD_MAX_AGES: tuple[t.Any, ...] = (0, -1, 1, 10**20, -(10**20), 2.5, True, False, _Seconds(100), _Seconds(1))
-TESTS_DIR = Path(__file__).resolve().parent
 
 
 # --------------------------------------------------------------------------------------
-# The harness: one app, both interfaces, the clock pinned
-
-
-@contextmanager
-def pinned_clock(at: float = NOW + 0.75) -> Iterator[None]:
-    """``time.time()`` pinned for stock and fast alike (itsdangerous and flask_fastsession
-    both call ``time.time()`` through the module, so patching the attribute reaches both).
-    """
-    with mock.patch.object(time, "time", lambda: at):
-        yield
-
-
-@dataclass
-class Harness:
-    app: Flask
-    stock_iface: SecureCookieSessionInterface
-    fast_iface: FastSessionInterface
-    environ: dict[str, t.Any]
-    checked: int = 0
-    failures: list[str] = field(default_factory=list)
-
-    def serializers(self) -> tuple[t.Any, t.Any]:
-        s = self.stock_iface.get_signing_serializer(self.app)
-        f = self.fast_iface.get_signing_serializer(self.app)
-        assert s is not None and f is not None
-        return s, f
-
-    def _open(self, iface: SecureCookieSessionInterface, cookie: str | bytes) -> t.Any:
-        request = self.app.request_class(dict(self.environ))
-        # Exactly this value, bypassing Cookie-header parsing (which would split on ";",
-        # unquote, and could not carry every string).
-        request.cookies = ImmutableMultiDict([("session", cookie)])  # type: ignore[misc]
-        sess = iface.open_session(self.app, request)
-        if sess is None:
-            return None
-        return (type(sess).__name__, dict(sess), sess.modified, sess.permanent)
-
-    def compare(
-        self,
-        label: str,
-        cookie: str | bytes,
-        max_ages: Iterable[t.Any] = MAX_AGES,
-        *,
-        open_session: bool = True,
-        check_message: bool = True,
-        same: Callable[[Outcome, Outcome], None] | None = None,
-    ) -> None:
-        """Compare stock and fast on ``cookie``; record (not raise) any difference."""
-        stock_s, fast_s = self.serializers()
-        same = same or (lambda a, b: assert_same_outcome(a, b, check_message=check_message))
-        runs: list[tuple[str, Callable[[], t.Any], Callable[[], t.Any]]] = [
-            (
-                f"loads(max_age={m!r})",
-                lambda m=m: stock_s.loads(cookie, max_age=m),  # type: ignore[misc]
-                lambda m=m: fast_s.loads(cookie, max_age=m),  # type: ignore[misc]
-            )
-            for m in max_ages
-        ]
-        if open_session:
-            runs.append(
-                (
-                    "open_session",
-                    lambda: self._open(self.stock_iface, cookie),
-                    lambda: self._open(self.fast_iface, cookie),
-                )
-            )
-        for what, run_stock, run_fast in runs:
-            self.checked += 1
-            try:
-                same(outcome(run_stock), outcome(run_fast))
-            except AssertionError as e:
-                shown = cookie if len(cookie) < 300 else cookie[:150] + cookie[-100:]  # type: ignore[operator]
-                self.failures.append(f"[{label}] {what} on {shown!r} (len {len(cookie)}):\n    {e}")
-
-    def assert_clean(self) -> None:
-        if self.failures:
-            shown = "\n".join(self.failures[:12])
-            pytest.fail(
-                f"{len(self.failures)} of {self.checked} comparisons differ; first ones:\n{shown}",
-                pytrace=False,
-            )
-
-
-def make_harness() -> Harness:
-    app = make_app("fast", secret_key=SECRET, config=CONFIG)
-    environ = EnvironBuilder(path="/").get_environ()
-    return Harness(app, SecureCookieSessionInterface(), t.cast(FastSessionInterface, app.session_interface), environ)
+# The harness (tests/hostile.py): one app, both interfaces, the clock pinned
 
 
 @pytest.fixture
 def harness() -> Iterator[Harness]:
-    h = make_harness()
-    assert_native(h.app)
-    with h.app.app_context(), pinned_clock():
+    with pinned_harness() as h:
         yield h
+
 
 
 # --------------------------------------------------------------------------------------
@@ -218,7 +103,7 @@ def base_cookies(h: Harness) -> dict[str, str]:
     stock_s, _ = h.serializers()
     cookies = {name: stock_s.dumps(value) for name, value in _session_payloads().items()}
     old_app = make_app("stock", secret_key=OLD)
-    old_s = old_app.session_interface.get_signing_serializer(old_app)
+    old_s = signing_serializer(old_app)
     cookies["fallback-key"] = old_s.dumps({"signed": "with the fallback key"})
     assert cookies["compressed"].startswith("."), "the compressed payload must compress"
     assert not cookies["small"].startswith(".")
@@ -322,7 +207,7 @@ def test_mutated_cookies(harness: Harness) -> None:
         if name == "fallback-key" and not HAS_SECRET_KEY_FALLBACKS:
             continue  # SECRET_KEY_FALLBACKS is new in Flask 3.1: both give an empty session
         for iface in (harness.stock_iface, harness.fast_iface):
-            got = harness._open(iface, c)
+            got = harness.open_with(iface, c)
             assert got is not None and got[1], (name, got)
     cases = all_mutations(cookies)
     assert len(cases) >= MIN_CASES, len(cases)
@@ -335,28 +220,6 @@ def test_mutated_cookies(harness: Harness) -> None:
 # --------------------------------------------------------------------------------------
 # Hostile payloads behind a valid signature (signed with stock's own signer)
 
-
-def signed(h: Harness, payload: bytes, *, ts: int | bytes | None = None, compressed: bool = False, key: t.Any = None) -> str:
-    """``b64(payload) "." b64(ts) "." sig``, signed by stock's TimestampSigner (with the
-    current key, or an app with ``key`` as its only secret)."""
-    body = zlib.compress(payload) if compressed else payload
-    value = (b"." if compressed else b"") + base64_encode(body)
-    if ts is None:
-        ts = NOW
-    ts_bytes = ts if isinstance(ts, bytes) else base64_encode(int_to_bytes(ts))
-    app = h.app if key is None else make_app("stock", secret_key=key)
-    # Signer.sign (not TimestampSigner.sign): the timestamp is the caller's.
-    return Signer.sign(stock_signer(app), value + b"." + ts_bytes).decode("utf-8")
-
-
-def signed_raw(h: Harness, value: bytes) -> str | bytes:
-    """``value "." sig``: stock's signature over exactly ``value`` (no timestamp added);
-    a str when that is valid UTF-8, else bytes."""
-    out = Signer.sign(stock_signer(h.app), value)
-    try:
-        return out.decode("utf-8")
-    except UnicodeDecodeError:
-        return out
 
 
 GOOD_JSON = b'{"a":1}'
@@ -511,20 +374,6 @@ ODD_JSON: tuple[bytes, ...] = (
 )
 
 
-def _nested(kind: str, depth: int) -> bytes:
-    if kind == "array":
-        return b"[" * depth + b"]" * depth
-    if kind == "object":
-        return b'{"a":' * depth + b"1" + b"}" * depth
-    if kind == "tuple":
-        return b'{" t":[' * depth + b"]}" * depth
-    if kind == "di":
-        return b'{" di":{" t__":' * depth + b"[]" + b"}}" * depth
-    if kind == "mixed":
-        return b'[{"a":' * depth + b"null" + b"}]" * depth
-    raise ValueError(kind)
-
-
 def signed_cases(h: Harness) -> Iterator[tuple[str, str | bytes, tuple[t.Any, ...]]]:
     """(label, cookie, max_ages) of hostile payloads behind valid signatures."""
     both = MAX_AGES
@@ -557,7 +406,7 @@ def signed_cases(h: Harness) -> Iterator[tuple[str, str | bytes, tuple[t.Any, ..
         # to depend on the Python stack (see tests/test_deep.py).
         for depth in (1, 2, 31, 32, 33, 63, 64, 65, 66, 100, 150):
             for compressed in (False, True):
-                yield f"{kind} depth {depth} (compressed={compressed})", signed(h, _nested(kind, depth), compressed=compressed), both
+                yield f"{kind} depth {depth} (compressed={compressed})", signed(h, nested_payload(kind, depth), compressed=compressed), both
     # Non-dict JSON and odd sessions, with an expired timestamp: open_session discards.
     yield "list, expired", signed(h, b"[1,2]", ts=NOW - LIFETIME - 1), both
 
@@ -609,163 +458,3 @@ def test_huge_values(harness: Harness) -> None:
     for label, cookie in huge_cases(harness):
         harness.compare(label, cookie)
     harness.assert_clean()
-
-
-# --------------------------------------------------------------------------------------
-# Deep nesting and cycles not covered by tests/test_deep.py
-
-
-def _same_deep(stock: Outcome, fast: Outcome) -> None:
-    """As tests/test_deep.py: a RecursionError's message depends on where the limit was
-    hit, so it (and a BadPayload wrapping one) is compared by class, not text."""
-    if isinstance(stock.error, BadPayload) and isinstance(stock.error.original_error, RecursionError):
-        assert isinstance(fast.error, BadPayload), fast
-        assert str(fast.error) == str(stock.error)
-        assert type(fast.error.original_error) is RecursionError, repr(fast.error.original_error)
-        return
-    if isinstance(stock.error, RecursionError):
-        assert fast.error is not None, fast
-        assert_same_exception(stock.error, fast.error, check_message=False)
-        return
-    assert_same_outcome(stock, fast)
-
-
-#: The largest cookie browsers keep is about 4 KiB (name, value and attributes).
-COOKIE_BUDGET = 4000
-
-
-def deepest(kind: str) -> tuple[int, bytes]:
-    """The deepest ``kind`` nesting (to within 2%) whose compressed, signed cookie fits
-    COOKIE_BUDGET: zlib output grows about linearly with the depth, so extrapolate twice
-    from 100,000 levels, then step down until it fits."""
-    zlib_budget = (COOKIE_BUDGET - 60) * 3 // 4  # base64 and ~60 bytes of ts + sig
-    depth = 100_000
-    for _ in range(2):
-        depth = depth * zlib_budget // len(zlib.compress(_nested(kind, depth)))
-    while len(zlib.compress(payload := _nested(kind, depth))) > zlib_budget:
-        depth = depth * 98 // 100
-    return depth, payload
-
-
-DEEP_LOADS = ("array", "object", "tuple", "di", "mixed")
-
-
-def check_deepest_cookie(kind: str) -> None:
-    """Loads of the deepest cookie-sized payload: stock's BadPayload(RecursionError)."""
-    h = make_harness()
-    with h.app.app_context(), pinned_clock():
-        depth, payload = deepest(kind)
-        assert len(payload) > 1_000_000, (depth, len(payload))  # megabytes decompressed
-        cookie = signed(h, payload, compressed=True)
-        assert len(cookie) <= COOKIE_BUDGET, len(cookie)
-        stock_s, _ = h.serializers()
-        premise = outcome(lambda: stock_s.loads(cookie))
-        assert isinstance(premise.error, BadPayload), premise
-        h.compare(f"deepest {kind} ({depth} levels)", cookie, (None, LIFETIME, 10**9), same=_same_deep)
-        # Truncated inside the nesting (unclosed): still stock's error.
-        h.compare(f"deepest {kind}, unclosed", signed(h, payload[: len(payload) // 2], compressed=True), same=_same_deep)
-        h.assert_clean()
-
-
-def _self_di() -> t.Any:
-    d: dict[str, t.Any] = {}
-    d[" t"] = d  # one key that is a tag key: the " di" tag recurses into it
-    return {"x": d}
-
-
-def _cycle3() -> t.Any:
-    a: list[t.Any] = []
-    b: dict[str, t.Any] = {"a": a}
-    c = (b,)
-    a.append(c)
-    return {"start": a}
-
-
-class _Dict(dict):  # type: ignore[type-arg]
-    pass
-
-
-class _List(list):  # type: ignore[type-arg]
-    pass
-
-
-def _nest(depth: int, wrap: Callable[[t.Any], t.Any], leaf: t.Any = None) -> t.Any:
-    v = leaf
-    for _ in range(depth):
-        v = wrap(v)
-    return v
-
-
-DEEP_DUMPS: dict[str, Callable[[], t.Any]] = {
-    "self via ' di'": _self_di,
-    "cycle list->dict->tuple": _cycle3,
-    "self in dict subclass": lambda: (lambda d: (d.__setitem__("s", d), {"d": d})[1])(_Dict()),
-    "self in OrderedDict": lambda: (lambda d: (d.__setitem__("s", d), {"d": d})[1])(OrderedDict()),
-    "self in list subclass": lambda: (lambda lst: (lst.append(lst), {"l": lst})[1])(_List()),
-    "self dict, two keys": lambda: (lambda d: (d.__setitem__("b", d), d.__setitem__("a", 1), d)[2])({}),
-    "di 100k": lambda: {"v": _nest(100_000, lambda v: {" t": v})},
-    "dict subclass 100k": lambda: {"v": _nest(100_000, lambda v: _Dict(a=v))},
-    "list subclass 100k": lambda: {"v": _nest(100_000, lambda v: _List([v]))},
-    "OrderedDict 100k": lambda: {"v": _nest(100_000, lambda v: OrderedDict(a=v))},
-    "tuple in list 100k": lambda: {"v": _nest(100_000, lambda v: [(v,)])},
-    "bytes leaf 100k": lambda: {"v": _nest(100_000, lambda v: [v], leaf=b"\x00")},
-    "datetime leaf 100k": lambda: {"v": _nest(100_000, lambda v: {"k": v}, leaf=dt.datetime(2020, 1, 1))},
-    "300 keys each 60 deep": lambda: {f"k{i}": _nest(60, lambda v: [v]) for i in range(300)},
-}
-
-
-def check_deep_dumps(name: str) -> None:
-    h = make_harness()
-    value = DEEP_DUMPS[name]()
-    with h.app.app_context(), pinned_clock():
-        stock_s, fast_s = h.serializers()
-        for sort_keys in (False, True):
-            h.app.json.sort_keys = sort_keys  # type: ignore[attr-defined]
-            stock = outcome(lambda: stock_s.dumps(value))
-            fast = outcome(lambda: fast_s.dumps(value))
-            try:
-                _same_deep(stock, fast)
-            except AssertionError as e:
-                h.failures.append(f"[{name}] dumps(sort_keys={sort_keys}): {e}")
-            if not stock.raised:
-                h.compare(f"{name}: loads of stock's cookie", stock.value, same=_same_deep)
-        # Still alive and still right afterwards.
-        small = {"after": (1, b"x")}
-        assert stock_s.dumps(small) == fast_s.dumps(small)
-        h.assert_clean()
-
-
-_SCRIPT = """
-import sys
-sys.path.insert(0, {tests!r})
-import test_hostile
-getattr(test_hostile, sys.argv[1])(sys.argv[2])
-print("SURVIVED")
-"""
-
-
-def run_isolated(func: str, name: str) -> None:
-    """``func(name)`` in a fresh interpreter: a native crash is reported, not fatal."""
-    proc = subprocess.run(
-        [sys.executable, "-c", _SCRIPT.format(tests=str(TESTS_DIR)), func, name],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
-    )
-    assert proc.returncode == 0 and "SURVIVED" in proc.stdout, (
-        f"{func}({name!r}) in a subprocess exited with {proc.returncode}"
-        f" (negative = killed by that signal)\nstdout: {proc.stdout[-2000:]}\nstderr: {proc.stderr[-4000:]}"
-    )
-
-
-@pytest.mark.parametrize("kind", DEEP_LOADS)
-def test_deepest_cookie_sized_payload(kind: str) -> None:
-    run_isolated("check_deepest_cookie", kind)
-    check_deepest_cookie(kind)
-
-
-@pytest.mark.parametrize("name", list(DEEP_DUMPS))
-def test_deep_and_cyclic_dumps(name: str) -> None:
-    run_isolated("check_deep_dumps", name)
-    check_deep_dumps(name)

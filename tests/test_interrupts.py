@@ -35,6 +35,7 @@ import markupsafe
 import pytest
 from flask import Flask
 from itsdangerous import BadPayload
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 
 from differential import FROZEN_AT
@@ -129,7 +130,7 @@ def _astimezone_value(cb: Callback) -> t.Any:
         def utcoffset(self, dt: datetime | None) -> timedelta:
             return cb()  # type: ignore[no-any-return]
 
-    return {"v": datetime(2024, 1, 2, 3, 4, 5, tzinfo=Zone())}
+    return {"v": datetime(2024, 1, 2, 3, 4, 5, tzinfo=Zone())}  # type: ignore[abstract]  # utcoffset only
 
 
 def _default_value(cb: Callback) -> t.Any:
@@ -230,7 +231,7 @@ LOADS_CASES: dict[str, tuple[bytes, Callable[[pytest.MonkeyPatch, Callback], Non
         # cookie's segments with the same helper: only the tag's value raises.
         b'{"v":{" b":"YWI"}}',
         lambda mp, cb: mp.setattr(
-            base64, "_bytes_from_decode_data", _only_for("YWI", cb, base64._bytes_from_decode_data)
+            base64, "_bytes_from_decode_data", _only_for("YWI", cb, base64._bytes_from_decode_data)  # type: ignore[attr-defined]
         ),
     ),
 }
@@ -246,7 +247,7 @@ def _only_for(arg: t.Any, cb: Callback, original: Callable[[t.Any], t.Any]) -> C
 
 
 def _open_session(app: Flask, cookie: str) -> t.Any:
-    environ = EnvironBuilder(path="/", headers={"Cookie": f"session={cookie}"}).get_environ()
+    environ = EnvironBuilder(path="/", headers=Headers({"Cookie": f"session={cookie}"})).get_environ()
     request = app.request_class(environ)
     with app.app_context():
         sess = app.session_interface.open_session(app, request)

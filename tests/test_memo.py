@@ -8,9 +8,10 @@ import typing as t
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from freezegun import freeze_time
 
 import flask_fastsession
+from differential import frozen
+from differential import signing_serializer
 from flask_fastsession import FastSessionInterface
 
 
@@ -40,17 +41,17 @@ def test_same_bytes_with_and_without(enabled: bool) -> None:
     flask_fastsession.set_payload_memo(enabled)
     assert flask_fastsession.payload_memo_enabled() is enabled
     stock, fast = _app(SecureCookieSessionInterface()), _app(FastSessionInterface())
-    sessions = [
+    sessions: list[dict[str, t.Any]] = [
         {"user_id": 42, "_permanent": True},
         {"_flashes": [("message", "hi")], "token": "ab" * 64},
         {"big": ["x" * 50 + str(i) for i in range(400)]},  # compressed, > 4 KiB of JSON
     ]
-    with freeze_time("2025-01-01 00:00:00") as clock:
+    with frozen("2025-01-01 00:00:00") as clock:
         for session, _ in itertools.product(sessions * 3, range(2)):
             with stock.app_context():
-                expected = stock.session_interface.get_signing_serializer(stock).dumps(session)
+                expected = signing_serializer(stock).dumps(session)
             with fast.app_context():
-                serializer = fast.session_interface.get_signing_serializer(fast)
+                serializer = signing_serializer(fast)
                 assert serializer.dumps(session) == expected
                 assert serializer.loads(expected) == session | {
                     k: [tuple(x) for x in v] for k, v in session.items() if k == "_flashes"

@@ -23,10 +23,7 @@ import sys
 import time
 import typing as t
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from unittest import mock
 
 import pytest
 from flask import Flask
@@ -37,7 +34,9 @@ from werkzeug.test import EnvironBuilder
 
 from differential import assert_native
 from differential import make_app
+from differential import pinned_time
 from differential import sign_payload
+from differential import signing_serializer
 
 NOW = 1_700_000_000
 LIFETIME = 3600
@@ -57,12 +56,6 @@ def rss() -> int:
     """Resident set size in bytes (second field of /proc/self/statm, in pages)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * PAGE
-
-
-@contextmanager
-def pinned_clock() -> Iterator[None]:
-    with mock.patch.object(time, "time", lambda: NOW + 0.5):
-        yield
 
 
 def _fresh(s: str) -> str:
@@ -86,8 +79,9 @@ class Setup:
 def make_setup() -> Setup:
     secret = _fresh("memory test secret \u00e9")
     fallbacks = [bytes(bytearray(b"old \x00 bytes key")), _fresh("older str key")]
-    config = {"SECRET_KEY_FALLBACKS": fallbacks, "PERMANENT_SESSION_LIFETIME": LIFETIME}
-    app = make_app("fast", secret_key=secret, config=config)
+    app = make_app(
+        "fast", secret_key=secret, config={"SECRET_KEY_FALLBACKS": fallbacks, "PERMANENT_SESSION_LIFETIME": LIFETIME}
+    )
     assert_native(app)
     payloads: list[dict[str, t.Any]] = [
         {_fresh("user_id"): int("1234567890123"), _fresh("name"): _fresh("caf\u00e9 \u20ac")},
@@ -114,10 +108,10 @@ def make_setup() -> Setup:
             _fresh("nested"): [[[{_fresh("k_key"): None}]]],
         },
     ]
-    with app.app_context(), pinned_clock():
-        serializer = app.session_interface.get_signing_serializer(app)
+    with app.app_context(), pinned_time(NOW + 0.5):
+        serializer = signing_serializer(app)
         cookie = serializer.dumps(payloads[0])
-        with mock.patch.object(time, "time", lambda: NOW - 10 * LIFETIME):
+        with pinned_time(NOW - 10 * LIFETIME):
             expired = serializer.dumps({"x": 1})
         bad_cookies: list[str | bytes] = [
             cookie[:-2] + "AA",  # bad signature
@@ -128,8 +122,17 @@ def make_setup() -> Setup:
             cookie.encode()[:-3] + b"\xff\xfe\xfd",  # bytes, non-UTF-8 signature
             "",  # no separator
         ]
-    environ = EnvironBuilder(path="/").get_environ()
-    return Setup(app, serializer, payloads, cookie, bad_cookies, int("3600"), environ, secret, fallbacks)
+    return Setup(
+        app,
+        serializer,
+        payloads,
+        cookie,
+        bad_cookies,
+        int("3600"),
+        EnvironBuilder(path="/").get_environ(),
+        secret,
+        fallbacks,
+    )
 
 
 def base64_ts_of_9_bytes() -> bytes:
@@ -156,6 +159,7 @@ def cycles(s: Setup, n: int, start: int = 0) -> None:
             request = app.request_class(dict(s.environ))
             request.cookies = ImmutableMultiDict([("session", c)])  # type: ignore[misc]
             sess = iface.open_session(app, request)
+            assert sess is not None
             sess[p_key(i)] = i  # modified: save_session sets the cookie
             response = app.response_class()
             iface.save_session(app, sess, response)
@@ -208,7 +212,7 @@ def run_memory_check(n: int, warmup: int = 3_000) -> tuple[int, int]:
     """Returns (RSS growth in bytes, cycles per second)."""
     s = make_setup()
     objs = watched(s)
-    with s.app.app_context(), pinned_clock():
+    with s.app.app_context(), pinned_time(NOW + 0.5):
         before_warmup = refcounts(objs)
         cycles(s, warmup)
         gc.collect()

@@ -212,6 +212,7 @@ def _stock_serializer_with_other_salt(self: t.Any, app: Flask) -> t.Any:
     from flask.sessions import SecureCookieSessionInterface
 
     s = SecureCookieSessionInterface.get_signing_serializer(self, app)
+    assert s is not None
     s.salt = b"other-salt"
     return s
 

@@ -63,8 +63,13 @@ def _pair() -> Pair:
         config={"SECRET_KEY_FALLBACKS": []} if USES_FALLBACKS else None,
     )
     for app in pair.both():
-        type(app.session_interface).serializer = TaggedJSONSerializer()
+        _cls(app).serializer = TaggedJSONSerializer()
     return pair
+
+
+def _cls(app: Flask) -> t.Any:
+    """The app's interface class (its own subclass, see ``_pair``)."""
+    return type(app.session_interface)
 
 
 def _plan(app: Flask) -> _native.SessionPlan | None:
@@ -146,17 +151,17 @@ def _clear_instance(app: Flask) -> None:
 
 
 def _class_hook(app: Flask) -> None:
-    type(app.session_interface).get_cookie_name = lambda self, app: "hooked"  # type: ignore[method-assign]
+    _cls(app).get_cookie_name = lambda self, app: "hooked"  # type: ignore[method-assign]
 
 
 def _class_hook_removed(app: Flask) -> None:
-    vars(type(app.session_interface)).get("get_cookie_name") and delattr(  # type: ignore[func-returns-value]
-        type(app.session_interface), "get_cookie_name"
+    vars(_cls(app)).get("get_cookie_name") and delattr(  # type: ignore[func-returns-value]
+        _cls(app), "get_cookie_name"
     )
 
 
 def _register_tag(app: Flask) -> None:
-    serializer = type(app.session_interface).serializer
+    serializer = _cls(app).serializer
     if " x" not in serializer.tags:
         serializer.register(_TagX, index=0)
 
@@ -177,12 +182,12 @@ class _TupleAsList(JSONTag):
 
 def _replace_tag_in_tags(app: Flask) -> None:
     """A tag replaced in ``tags`` only (``order`` unchanged): loads differ."""
-    serializer = type(app.session_interface).serializer
+    serializer = _cls(app).serializer
     serializer.tags[" t"] = _TupleAsList(serializer)
 
 
 def _fresh_serializer(app: Flask) -> None:
-    type(app.session_interface).serializer = TaggedJSONSerializer()
+    _cls(app).serializer = TaggedJSONSerializer()
 
 
 def _provider(app: Flask) -> None:
@@ -202,7 +207,7 @@ def _response_class(app: Flask) -> None:
 
 
 def _session_class(app: Flask) -> None:
-    type(app.session_interface).session_class = _OwnSession
+    _cls(app).session_class = _OwnSession
 
 
 def _lifetime(days: int) -> Callable[[Flask], None]:
@@ -325,7 +330,7 @@ def test_plan_answers_the_requests() -> None:
     pair = _pair()
     app = pair.fast
     assert_native(app)
-    cls = type(app.session_interface)
+    cls = _cls(app)
     rule = cls._native_codec
     calls = []
 
@@ -333,7 +338,7 @@ def test_plan_answers_the_requests() -> None:
         calls.append(1)
         return rule(self, app)
 
-    cls._native_codec = counting  # type: ignore[method-assign]
+    cls._native_codec = counting
     with frozen():
         cookie = _request(pair, None, write=True)
         first = len(calls)
@@ -437,7 +442,7 @@ def test_signing_serializer_changed_by_its_user(change: Callable[[t.Any], None])
     outcomes = []
     with frozen():
         for app in pair.both():
-            interface = app.session_interface
+            interface: t.Any = app.session_interface
             with app.app_context():
                 first = interface.get_signing_serializer(app)
                 assert first is not None

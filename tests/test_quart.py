@@ -13,9 +13,7 @@ import datetime as _dt
 import typing as t
 import uuid
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -25,7 +23,6 @@ quart = pytest.importorskip("quart", reason="quart is not installed (pip install
 
 from flask.json.tag import JSONTag  # noqa: E402
 from flask.json.tag import TaggedJSONSerializer  # noqa: E402
-from freezegun import freeze_time  # noqa: E402
 from itsdangerous import BadPayload  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 from quart import Quart  # noqa: E402
@@ -34,6 +31,7 @@ from quart.sessions import SessionMixin  # noqa: E402
 
 from differential import FROZEN_AT  # noqa: E402
 from differential import assert_same_value  # noqa: E402
+from differential import frozen  # noqa: E402
 from differential import sign_payload  # noqa: E402
 from flask_fastsession.quart import QUART_HAS_PARTITIONED  # noqa: E402
 from flask_fastsession.quart import QUART_IS_KNOWN  # noqa: E402
@@ -45,13 +43,6 @@ IMPLS = ("stock", "fast")
 SECRET = "quart secret \u00e9"
 _ACTION = "fastsession_tests.action"
 _CAPTURED = "fastsession_tests.captured"
-
-
-@contextmanager
-def frozen(at: str = FROZEN_AT) -> Iterator[t.Any]:
-    """freezegun for stock and fast alike; asyncio keeps its real clock."""
-    with freeze_time(at, real_asyncio=True) as ft:
-        yield ft
 
 
 def make_app(
@@ -220,7 +211,7 @@ def test_follows_the_installed_quart() -> None:
 
 
 def test_scenario_default() -> None:
-    with frozen():
+    with frozen(real_asyncio=True):
         scenario(make_pair())
 
 
@@ -241,7 +232,7 @@ CONFIGS: dict[str, dict[str, t.Any]] = {
 
 @pytest.mark.parametrize("config", list(CONFIGS))
 def test_config(config: str) -> None:
-    with frozen():
+    with frozen(real_asyncio=True):
         scenario(make_pair(config=CONFIGS[config]))
 
 
@@ -250,7 +241,7 @@ def test_key_rotation(fallbacks: t.Any) -> None:
     """A cookie signed with a fallback key loads; the next one is signed with the current key."""
     pair = make_pair(config={"SECRET_KEY_FALLBACKS": fallbacks})
     old = make_app("stock", secret_key="old")
-    with frozen():
+    with frozen(real_asyncio=True):
         cookie = run_cycle(old, set_values({"who": "old"})).cookie_value()
         seen = run_both(pair, read, cookie)
         # str keys are UTF-8: "old" is b"old". Quart 0.20 has no fallback keys.
@@ -264,13 +255,13 @@ def test_key_rotation(fallbacks: t.Any) -> None:
     ["", "garbage", "a.b", "a.b.c", "eyJhIjoxfQ.ZeB58A.AAAA", "\u00e9.\u00e9.\u00e9"],
 )
 def test_bad_cookies(cookie: str) -> None:
-    with frozen():
+    with frozen(real_asyncio=True):
         run_both(make_pair(), read, cookie)
 
 
 def test_expired_and_future_cookies() -> None:
     pair = make_pair(config={"PERMANENT_SESSION_LIFETIME": 100})
-    with frozen() as clock:
+    with frozen(real_asyncio=True) as clock:
         cookie = run_both(pair, set_values({"a": 1}, permanent=True)).cookie_value()
         for seconds in (99, 100, 101, -5):
             clock.move_to(_dt.datetime.fromisoformat(FROZEN_AT) + _dt.timedelta(seconds=seconds))
@@ -284,7 +275,7 @@ async def _open_session(app: Quart, cookie: str) -> t.Any:
         async with app.test_request_context("/", headers=headers):
             from quart import session
 
-            return (type(session._get_current_object()).__name__, dict(session))
+            return (type(session._get_current_object()).__name__, dict(session))  # type: ignore[attr-defined]
     except Exception as e:
         return e
 
@@ -298,7 +289,7 @@ def test_bad_payload_raises_as_stock() -> None:
     signer_app.secret_key = SECRET
     pair = make_pair()
     raised = 0
-    with frozen():
+    with frozen(real_asyncio=True):
         for payload in (b"not json", b'{"a":1}', b'{" t": 5}', b"\xff"):
             cookie = sign_payload(signer_app, payload)
             stock = asyncio.run(_open_session(pair.stock, cookie))
@@ -315,9 +306,10 @@ def test_bad_payload_raises_as_stock() -> None:
 
 def test_signing_serializer_round_trip() -> None:
     pair = make_pair(config={"SECRET_KEY_FALLBACKS": ["old"]})
-    with frozen():
+    with frozen(real_asyncio=True):
         ss = pair.stock.session_interface.get_signing_serializer(pair.stock)  # type: ignore[attr-defined]
         fs = pair.fast.session_interface.get_signing_serializer(pair.fast)  # type: ignore[attr-defined]
+        assert ss is not None and fs is not None
         assert fs.secret_keys == ss.secret_keys
         stock_cookie, fast_cookie = ss.dumps(VALUES), fs.dumps(VALUES)
         assert fast_cookie == stock_cookie
@@ -360,7 +352,7 @@ def test_overrides(name: str) -> None:
     overrides = FALLBACK_OVERRIDES[name]
     pair = make_pair(overrides=overrides)
     values = {"s": {3, 1}} if name == "serializer" else {"a": (1,)}
-    with frozen():
+    with frozen(real_asyncio=True):
         first = run_both(pair, set_values(values, permanent=True))
         run_both(pair, read, first.cookie_value("custom" if name == "cookie-name" else "session"))
     native = FastSessionInterface.uses_native(pair.fast)
@@ -369,7 +361,7 @@ def test_overrides(name: str) -> None:
 
 def test_no_secret_key() -> None:
     pair = make_pair(secret_key=None)
-    with frozen():
+    with frozen(real_asyncio=True):
         run_both(pair, read)
         run_both(pair, set_values({"a": 1}))
 

@@ -38,6 +38,7 @@ from differential import loads_outcome
 from differential import make_app
 from differential import make_pair
 from differential import outcome
+from differential import pinned_time
 from differential import signing_serializer
 
 # --------------------------------------------------------------------------------------
@@ -141,7 +142,7 @@ def _examples() -> list[tuple[str, t.Any]]:
         # strings: every escape
         ("str-empty", ""),
         ("str-controls", "".join(chr(i) for i in range(0x20)) + "\x7f"),
-        ("str-quotes", '"\\/\'<>&'),
+        ("str-quotes", "\"\\/'<>&"),
         ("str-latin1", "\x80\x9f\xa0\xe9\xff"),
         ("str-line-sep", "\u2028\u2029"),
         ("str-bom", "\ufeff"),
@@ -180,10 +181,12 @@ def _examples() -> list[tuple[str, t.Any]]:
         ("datetime-year-1000", _dt.datetime(1000, 6, 1)),
         ("datetime-max", _dt.datetime.max),
         ("datetime-min-plus1", _dt.datetime.min.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=1)))),  # OverflowError
-        # OverflowError
-        ("datetime-max-minus1", _dt.datetime.max.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=-1)))),
+        (
+            "datetime-max-minus1",
+            _dt.datetime.max.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=-1))),
+        ),  # OverflowError
         ("datetime-none-offset-tz", _dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=S.NoneOffsetTZ())),
-        ("datetime-raising-tz", _dt.datetime(2024, 1, 2, tzinfo=S.RaisingTZ())),
+        ("datetime-raising-tz", _dt.datetime(2024, 1, 2, tzinfo=S.RaisingTZ())),  # type: ignore[abstract]
         (
             "datetime-microsecond-offset",
             _dt.datetime(2024, 1, 2, tzinfo=_dt.timezone(_dt.timedelta(hours=1, microseconds=7))),
@@ -329,9 +332,7 @@ def test_examples_exercise_both_outcomes() -> None:
     assert any(results) and not all(results)
 
 
-@pytest.mark.parametrize(
-    "json_config", ["default", "unsorted_ensure_ascii_off"]
-)
+@pytest.mark.parametrize("json_config", ["default", "unsorted_ensure_ascii_off"])
 def test_surprising_stock_round_trips(json_config: str) -> None:
     """Lossy round trips stock performs; fast must reproduce them, not "fix" them."""
     pair = json_pair(json_config)
@@ -408,15 +409,13 @@ def test_dumps_at_unusual_instants(instant: str) -> None:
                 )
 
 
-def test_time_patched_without_freezegun(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_time_patched_without_freezegun() -> None:
     """Patching ``time.time`` directly (not via freezegun) must also reach the fast path."""
-    import time
-
     pair = json_pair("default")
-    monkeypatch.setattr(time, "time", lambda: 1234567890.75)
-    assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
-    monkeypatch.setattr(time, "time", lambda: 2**40 + 0.5)
-    assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
+    with pinned_time(1234567890.75):
+        assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
+    with pinned_time(2**40 + 0.5):
+        assert_same_outcome(dumps_outcome(pair.stock, {"a": 1}), dumps_outcome(pair.fast, {"a": 1}))
 
 
 @pytest.mark.parametrize(
@@ -585,35 +584,34 @@ def test_payload_segment_that_is_also_json() -> None:
             assert_same_outcome(dumps_outcome(pair.stock, payload), dumps_outcome(pair.fast, payload))
 
 
-def test_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_threads() -> None:
     """Concurrent dumps/loads from several threads give stock's answers.
 
-    Time is pinned by patching ``time.time`` itself: freezegun hands real time to callers
-    it finds ``threading`` frames above.
+    Time is pinned by patching ``time.time`` itself (``pinned_time``): freezegun hands real
+    time to callers it finds ``threading`` frames above.
     """
     import threading
-    import time
 
     pair = json_pair("default")
     values = [{"n": i, "t": (i, b"x" * i), "s": "\u00e9" * i, "big": "y" * (i * 50)} for i in range(8)]
-    monkeypatch.setattr(time, "time", lambda: 1709210096.5)
-    expected = [dumps_outcome(pair.stock, v) for v in values]
-    expected_loaded = [loads_outcome(pair.stock, e.value, max_age=60) for e in expected]
     errors: list[BaseException] = []
+    with pinned_time(1709210096.5):
+        expected = [dumps_outcome(pair.stock, v) for v in values]
+        expected_loaded = [loads_outcome(pair.stock, e.value, max_age=60) for e in expected]
 
-    def worker(i: int) -> None:
-        try:
-            for _ in range(150):
-                assert_same_outcome(expected[i], dumps_outcome(pair.fast, values[i]))
-                assert_same_outcome(expected_loaded[i], loads_outcome(pair.fast, expected[i].value, max_age=60))
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        def worker(i: int) -> None:
+            try:
+                for _ in range(150):
+                    assert_same_outcome(expected[i], dumps_outcome(pair.fast, values[i]))
+                    assert_same_outcome(expected_loaded[i], loads_outcome(pair.fast, expected[i].value, max_age=60))
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(values))]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(values))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
     assert not errors, errors[0]
 
 

@@ -116,7 +116,7 @@ def store_unserializable(s: SessionMixin) -> t.Any:
 
 
 def store_mixed_keys(s: SessionMixin) -> t.Any:
-    s[1] = "int key"
+    s[1] = "int key"  # type: ignore[index]  # a non-str key, on purpose
     s["a"] = "str key"
     return None
 
@@ -358,7 +358,7 @@ def test_no_secret_key_matches_stock() -> None:
             for action in ACTIONS.values():
                 run_both(pair, action)
             run_both(pair, set_values({"a": 1}))
-            assert pair.fast.session_interface.get_signing_serializer(pair.fast) is None
+            assert pair.fast.session_interface.get_signing_serializer(pair.fast) is None  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ The default run is small (8 threads x 500 ops); the full 16 x 100,000 one is mar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import random
 import sys
@@ -32,7 +33,6 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from unittest import mock
 
 import pytest
 from flask import Flask
@@ -43,6 +43,7 @@ from werkzeug.test import EnvironBuilder
 
 from differential import assert_native
 from differential import make_app
+from differential import pinned_time
 
 NOW = 1_700_000_000
 LIFETIME = 3600
@@ -54,13 +55,6 @@ def slow_opt_in(request: pytest.FixtureRequest) -> None:
     markexpr = request.config.getoption("markexpr") or ""
     if "slow" not in markexpr and os.environ.get("FASTSESSION_SLOW", "") in ("", "0"):
         pytest.skip("slow: run with `pytest -m slow` or FASTSESSION_SLOW=1")
-
-
-@contextmanager
-def pinned_clock() -> Iterator[None]:
-    """``time.time()`` pinned for every thread (a module attribute, not thread-local)."""
-    with mock.patch.object(time, "time", lambda: NOW + 0.5):
-        yield
 
 
 @contextmanager
@@ -164,7 +158,7 @@ def _null() -> Iterator[None]:
 
 def open_session(iface: t.Any, app: Flask, environ: dict[str, t.Any], cookie: str | bytes) -> t.Any:
     request = app.request_class(dict(environ))
-    request.cookies = ImmutableMultiDict([("session", cookie)])  # type: ignore[misc]
+    request.cookies = ImmutableMultiDict([("session", cookie)])  # type: ignore[misc, list-item]  # bytes too, on purpose
     return _session_fp(iface.open_session(app, request))
 
 
@@ -203,9 +197,9 @@ def build_world() -> World:
                 c[: len(c) // 2] + "\u00e9" + c[len(c) // 2 :],
             ]
         )
-        with mock.patch.object(time, "time", lambda: NOW - 10 * LIFETIME):  # expired
+        with pinned_time(NOW - 10 * LIFETIME):  # expired
             cookies.append(s.dumps({"old": True}))
-        with mock.patch.object(time, "time", lambda: NOW + 100):  # from the future
+        with pinned_time(NOW + 100):  # from the future
             cookies.append(s.dumps({"future": True}))
     max_ages: tuple[t.Any, ...] = (None, LIFETIME, 0, 10**9)
 
@@ -222,15 +216,15 @@ def build_world() -> World:
                     dumps_expected[(ai, pi, in_ctx)] = s.dumps(p)
                 for ci, c in enumerate(cookies):
                     for mi, m in enumerate(max_ages):
-                        loads_expected[(ai, ci, mi, in_ctx)] = fingerprint(lambda c=c, m=m: s.loads(c, max_age=m))
+                        loads_expected[(ai, ci, mi, in_ctx)] = fingerprint(functools.partial(s.loads, c, max_age=m))
         with app.app_context():
             for ci, c in enumerate(cookies):
-                open_expected[(ai, ci)] = fingerprint(lambda c=c: open_session(stock_iface, app, environ, c))
+                open_expected[(ai, ci)] = fingerprint(functools.partial(open_session, stock_iface, app, environ, c))
     pool_expected = []
     for app in pool:
         s = _stock_serializer(app)
         c = s.dumps(pls[1])
-        pool_expected.append((c, fingerprint(lambda c=c, s=s: s.loads(c))))
+        pool_expected.append((c, fingerprint(functools.partial(s.loads, c))))
     # The premise: the corpus has successes and failures of every kind.
     kinds = {fp[2] if fp[0] == "error" else "value" for fp in loads_expected.values()}
     assert {"value", "BadSignature", "BadTimeSignature", "SignatureExpired"} <= kinds, kinds
@@ -297,7 +291,7 @@ def worker(world: World, thread_id: int, ops: int, errors: list[str], start: thr
 
 
 def run_threads(threads: int, ops: int) -> float:
-    with pinned_clock():
+    with pinned_time(NOW + 0.5):
         world = build_world()
         errors: list[str] = []
         start = threading.Barrier(threads)
@@ -314,7 +308,7 @@ def run_threads(threads: int, ops: int) -> float:
         elapsed = time.perf_counter() - t0
     assert not errors, f"{len(errors)} failures (first ones):\n" + "\n".join(errors[:10])
     # Still right on this thread afterwards.
-    with pinned_clock():
+    with pinned_time(NOW + 0.5):
         for ai, app in enumerate(world.apps):
             assert _fast_serializer(app).dumps(world.payloads[1]) == world.dumps_expected[(ai, 1, False)]
     return elapsed
