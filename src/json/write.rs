@@ -17,7 +17,6 @@
 //!   writers return [`StrError::LoneSurrogate`].
 
 use core::fmt;
-use core::fmt::Write as _;
 
 use crate::buf::reserve;
 pub use crate::buf::AllocError;
@@ -58,14 +57,6 @@ const ESCAPE_MAX_LEN: usize = 12;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// Two-digit decimal table for integer formatting.
-const DEC2: &[u8; 200] = b"\
-0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
-
 // ---------------------------------------------------------------------------
 // Integers
 // ---------------------------------------------------------------------------
@@ -78,32 +69,8 @@ const DEC2: &[u8; 200] = b"\
 #[inline]
 pub fn write_u64(v: u64, out: &mut Vec<u8>) -> Result<(), AllocError> {
     reserve(out, 20)?;
-    push_u64(v, out);
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     Ok(())
-}
-
-/// [`write_u64`] into reserved space.
-#[inline]
-fn push_u64(mut v: u64, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 20];
-    let mut pos = buf.len();
-    while v >= 100 {
-        let r = (v % 100) as usize * 2;
-        v /= 100;
-        pos -= 2;
-        buf[pos] = DEC2[r];
-        buf[pos + 1] = DEC2[r + 1];
-    }
-    if v >= 10 {
-        let r = v as usize * 2;
-        pos -= 2;
-        buf[pos] = DEC2[r];
-        buf[pos + 1] = DEC2[r + 1];
-    } else {
-        pos -= 1;
-        buf[pos] = b'0' + v as u8;
-    }
-    out.extend_from_slice(&buf[pos..]);
 }
 
 /// Appends `v` in decimal, with a leading `-` when negative (Python
@@ -115,10 +82,7 @@ fn push_u64(mut v: u64, out: &mut Vec<u8>) {
 #[inline]
 pub fn write_i64(v: i64, out: &mut Vec<u8>) -> Result<(), AllocError> {
     reserve(out, 21)?;
-    if v < 0 {
-        out.push(b'-');
-    }
-    push_u64(v.unsigned_abs(), out);
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     Ok(())
 }
 
@@ -126,31 +90,17 @@ pub fn write_i64(v: i64, out: &mut Vec<u8>) -> Result<(), AllocError> {
 // Floats
 // ---------------------------------------------------------------------------
 
-/// Fixed-size stack buffer for `core::fmt` output.
-struct StackBuf {
-    buf: [u8; 40],
-    len: usize,
-}
-
-impl fmt::Write for StackBuf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let dst = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
 /// Appends `v` exactly as CPython 3.11's JSON encoder does: `NaN`,
 /// `Infinity`, `-Infinity`, else `float.__repr__(v)`.
 ///
-/// `repr` uses the shortest digit string that round-trips (which is what
-/// Rust's `{:e}` produces) laid out in fixed notation when the decimal point
-/// position `decpt` (value = 0.DIGITS × 10^decpt) satisfies
-/// `-4 < decpt <= 16`, and in scientific notation (`1e+16`, `1.5e-07`,
-/// exponent at least two digits) otherwise. Fixed notation always shows a
-/// fractional part (`123.0`).
+/// `repr` writes the shortest digit string that round-trips, an exact tie
+/// between two shortest candidates going to the even one (`_Py_dg_dtoa`
+/// mode 0); `zmij` generates the same digits. `repr` lays them out in fixed
+/// notation when the decimal exponent `e` (value = d.ddd × 10^e) satisfies
+/// `-4 <= e < 16`, always with a fractional part (`123.0`), and otherwise
+/// as `d[.ddd]e±XX` with at least two exponent digits (`1e+16`, `1.5e-07`).
+/// `zmij` uses fixed notation for `-5 <= e < 16` and writes one-digit
+/// exponents as such (`1.5e-7`): [`push_repr`] re-lays those two cases.
 ///
 /// # Errors
 ///
@@ -158,7 +108,7 @@ impl fmt::Write for StackBuf {
 ///
 /// # Panics
 ///
-/// Never: `{:e}` of an f64 takes at most 24 bytes of the 40-byte buffer.
+/// Only if zmij's output broke the layout [`push_repr`] relies on.
 pub fn write_float(v: f64, out: &mut Vec<u8>) -> Result<(), AllocError> {
     reserve(out, FLOAT_MAX_LEN)?;
     if v.is_nan() {
@@ -169,192 +119,45 @@ pub fn write_float(v: f64, out: &mut Vec<u8>) -> Result<(), AllocError> {
         out.extend_from_slice(if v > 0.0 { b"Infinity" } else { b"-Infinity" });
         return Ok(());
     }
-    let mut sb = StackBuf {
-        buf: [0; 40],
-        len: 0,
-    };
-    write!(sb, "{:e}", v.abs()).expect("`{:e}` of an f64 fits in 40 bytes");
-    let len = sb.len;
-    layout_float(v.is_sign_negative(), v.abs().to_bits(), &sb.buf[..len], out);
+    let mut buf = zmij::Buffer::new();
+    push_repr(buf.format_finite(v).as_bytes(), out);
     Ok(())
 }
 
-/// Re-lays Rust's shortest `{:e}` output (`D[.DDDD]e[-]X`) the way
-/// CPython's `format_float_short` does in `'r'` mode.
-fn layout_float(negative: bool, abs_bits: u64, s: &[u8], out: &mut Vec<u8>) {
-    let epos = s
-        .iter()
-        .position(|&b| b == b'e')
-        .expect("`{:e}` output has an exponent");
-    let (mant, exp_part) = s.split_at(epos);
-    let mut digits = [0u8; 40];
-    let mut nd = 0usize;
-    // At most 17 significant digits: the 40-byte array holds them.
-    for &b in mant {
-        if b.is_ascii_digit() {
-            digits[nd] = b;
-            nd += 1;
-        }
+/// Appends zmij's output `s` for a finite double in CPython's `repr` layout.
+/// Everything but the two cases below is already byte for byte `repr`.
+#[inline]
+fn push_repr(s: &[u8], out: &mut Vec<u8>) {
+    let n = s.len();
+    // `d[.ddd]e±X`: a one-digit exponent (e = -9..=-6 here; e >= 16 always
+    // has two) gets its leading zero.
+    if n >= 3 && s[n - 3] == b'e' {
+        out.extend_from_slice(&s[..n - 1]);
+        out.push(b'0');
+        out.push(s[n - 1]);
+        return;
     }
-    assert!(nd > 0, "`{{:e}}` output has a digit");
-    let mut exp: i32 = 0;
-    let mut exp_neg = false;
-    for &b in exp_part.iter().skip(1) {
-        if b == b'-' {
-            exp_neg = true;
-        } else if b.is_ascii_digit() {
-            exp = exp.saturating_mul(10).saturating_add((b - b'0') as i32);
-        }
-    }
-    if exp_neg {
-        exp = -exp;
-    }
-    fix_tie(abs_bits, &mut digits, &mut nd, &mut exp);
-    let digits = &digits[..nd];
-    let decpt = exp + 1;
-
-    if negative {
-        out.push(b'-');
-    }
-    if decpt <= -4 || decpt > 16 {
-        out.push(digits[0]);
-        if nd > 1 {
+    // `0.0000ddd` (e = -5) is `d[.ddd]e-05` in `repr`: four zeros after
+    // the point only occur at e = -5, zmij's lowest fixed exponent.
+    let (sign, body) = match s.split_first() {
+        Some((b'-', rest)) => (&s[..1], rest),
+        _ => (&s[..0], s),
+    };
+    if let Some(digits) = body.strip_prefix(b"0.0000") {
+        let (first, rest) = digits
+            .split_first()
+            .expect("zmij writes a digit after `0.0000`");
+        assert!(*first != b'0', "zmij's fixed notation stops at e = -5");
+        out.extend_from_slice(sign);
+        out.push(*first);
+        if !rest.is_empty() {
             out.push(b'.');
-            out.extend_from_slice(&digits[1..]);
+            out.extend_from_slice(rest);
         }
-        out.push(b'e');
-        out.push(if exp < 0 { b'-' } else { b'+' });
-        let e = exp.unsigned_abs();
-        if e < 10 {
-            out.push(b'0');
-        }
-        push_u64(u64::from(e), out);
-    } else if decpt <= 0 {
-        out.extend_from_slice(b"0.");
-        for _ in 0..(-decpt) {
-            out.push(b'0');
-        }
-        out.extend_from_slice(digits);
-    } else {
-        let decpt = decpt as usize;
-        if decpt >= nd {
-            out.extend_from_slice(digits);
-            for _ in nd..decpt {
-                out.push(b'0');
-            }
-            out.extend_from_slice(b".0");
-        } else {
-            let (a, b) = digits.split_at(decpt);
-            out.extend_from_slice(a);
-            out.push(b'.');
-            out.extend_from_slice(b);
-        }
-    }
-}
-
-/// `x * 5^k`, `None` on overflow.
-fn mul_pow5(x: u128, k: i32) -> Option<u128> {
-    let mut r = x;
-    for _ in 0..k {
-        r = r.checked_mul(5)?;
-    }
-    Some(r)
-}
-
-/// CPython's `_Py_dg_dtoa` (mode 0) breaks an exact tie between two shortest
-/// candidates towards the EVEN last digit (`repr(1000000000000000.25)` is
-/// `1000000000000000.2`); Rust's shortest formatting rounds such ties up
-/// (`...0.3`). Detects the tie exactly and moves to the even neighbour.
-///
-/// `digits[..nd]` = D (no trailing zeros), value of the candidate
-/// = D × 10^(exp − nd + 1). The double is x = m_odd × 2^(e+t). A tie means
-/// x = (2D ∓ 1) × 5^(q+1) × 2^q with q = exp − nd, i.e. e + t = q and
-/// m_odd × 5^max(0, −q−1) = (2D ∓ 1) × 5^max(0, q+1).
-#[allow(clippy::many_single_char_names)] // the names of the math above
-fn fix_tie(abs_bits: u64, digits: &mut [u8; 40], nd: &mut usize, exp: &mut i32) {
-    let n = *nd;
-    if n == 0 || n > 17 {
+        out.extend_from_slice(b"e-05");
         return;
     }
-    let frac = abs_bits & ((1u64 << 52) - 1);
-    let bexp = ((abs_bits >> 52) & 0x7FF) as i32;
-    let (m, e) = if bexp == 0 {
-        (frac, -1074)
-    } else {
-        (frac | (1u64 << 52), bexp - 1075)
-    };
-    if m == 0 {
-        return;
-    }
-    let t = m.trailing_zeros();
-    let q = *exp - n as i32;
-    if e + t as i32 != q {
-        return; // the common case: cannot be a tie
-    }
-    let m_odd = (m >> t) as u128;
-    let mut d: u64 = 0;
-    for &c in &digits[..n] {
-        d = d * 10 + (c.wrapping_sub(b'0') % 10) as u64;
-    }
-    if d & 1 == 0 || d < 2 {
-        return; // already even (or degenerate): CPython agrees
-    }
-    let lhs = mul_pow5(m_odd, (-q - 1).max(0));
-    let b = (q + 1).max(0);
-    let d2 = 2 * d as u128;
-    let new_d = if lhs.is_some() && lhs == mul_pow5(d2 - 1, b) {
-        d - 1 // x is halfway below D: CPython keeps the even lower digit
-    } else if lhs.is_some() && lhs == mul_pow5(d2 + 1, b) {
-        d + 1 // x is halfway above D: CPython takes the even upper digit
-    } else {
-        return;
-    };
-    // Re-render new_d (it may have gained a digit through a carry, or end
-    // in zeros that shortest output never shows).
-    let mut tmp = [0u8; 20];
-    let mut len = 0usize;
-    let mut v = new_d;
-    while v > 0 && len < tmp.len() {
-        tmp[len] = b'0' + (v % 10) as u8;
-        v /= 10;
-        len += 1;
-    }
-    if len == 0 {
-        return;
-    }
-    let new_exp = match len.cmp(&n) {
-        core::cmp::Ordering::Greater => *exp + 1,
-        core::cmp::Ordering::Less => *exp - 1,
-        core::cmp::Ordering::Equal => *exp,
-    };
-    // The even neighbour must still round-trip: it may not, at a power of
-    // two, whose lower rounding interval is half as wide (CPython then keeps
-    // the only valid candidate, e.g. repr(2**-24) = 5.960464477539063e-08).
-    let mut sb = StackBuf {
-        buf: [0; 40],
-        len: 0,
-    };
-    if write!(sb, "{new_d}e{}", new_exp - len as i32 + 1).is_err() {
-        return;
-    }
-    let round_trips = core::str::from_utf8(&sb.buf[..sb.len])
-        .ok()
-        .and_then(|t| t.parse::<f64>().ok())
-        .is_some_and(|back| back.to_bits() == abs_bits);
-    if !round_trips {
-        return;
-    }
-    *exp = new_exp;
-    let mut k = 0usize;
-    while k < len && tmp[k] == b'0' {
-        k += 1; // trailing zeros (tmp is little-endian)
-    }
-    let mut out_n = 0usize;
-    for idx in (k..len).rev() {
-        digits[out_n] = tmp[idx];
-        out_n += 1;
-    }
-    *nd = out_n;
+    out.extend_from_slice(s);
 }
 
 // ---------------------------------------------------------------------------
@@ -599,6 +402,9 @@ pub fn write_str_ucs4(s: &[u32], ensure_ascii: bool, out: &mut Vec<u8>) -> Resul
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 #[rustfmt::skip]
