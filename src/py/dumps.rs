@@ -13,6 +13,11 @@
 //! into a re-run (`KeyboardInterrupt`, `MemoryError`, ...) stops it with
 //! [`Stop::Raise`] and is raised to the caller.
 //!
+//! This module decides which of Flask's tags applies to a value, in Flask's
+//! order; `plain` writes values as `json.dumps` does (no tags), and `dict`
+//! writes dict bodies, with their keys coerced and ordered as `json.dumps`
+//! does.
+//!
 //! The output grows fallibly: every write goes through [`buf`] or the
 //! writers of [`crate::json::write`], which report an allocation failure.
 
@@ -24,12 +29,14 @@ use pyo3::types::{PyDateTime, PyDict, PyList, PyString, PyTuple, PyTzInfoAccess}
 
 use crate::buf;
 use crate::encoding::standard_b64encode_into;
-use crate::json::write::{
-    write_float, write_i64, write_str_latin1, write_str_ucs2, write_str_ucs4, StrError,
-};
+use crate::json::write::write_float;
 use crate::limits::MAX_DEPTH;
 use crate::py::errors::Stop;
 use crate::py::objects;
+use dict::first_item;
+
+mod dict;
+mod plain;
 
 /// The tag keys of Flask's default serializer.
 const TAG_KEYS: [&[u8]; 6] = [b" di", b" t", b" b", b" m", b" u", b" d"];
@@ -334,60 +341,6 @@ impl<'a, 'py> Dumper<'a, 'py> {
         Ok(())
     }
 
-    /// `{key:value,...}` of an exact dict; values tagged or plain.
-    fn dict_body(&mut self, dict: &Bound<'py, PyDict>, tagged: bool) -> Res {
-        self.put_byte(b'{')?;
-        let len = dict.len();
-        if self.opts.sort_keys && len > 1 {
-            let mut items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = buf::with_capacity(len)?;
-            let mut pos: ffi::Py_ssize_t = 0;
-            while let Some((k, v)) = next_item(dict, &mut pos) {
-                if !k.is_exact_instance_of::<PyString>() {
-                    // Stock sorts the items with Python's `<` (and `==`):
-                    // mixed key types, or a str subclass with its own
-                    // ordering, are left to it.
-                    return Err(Stop::Stock);
-                }
-                buf::reserve(&mut items, 1)?;
-                items.push((k, v));
-            }
-            // Exact str keys order by code point, as `str.__lt__` does.
-            items.sort_by(|(a, _), (b, _)| str_cmp(a, b));
-            for (i, (k, v)) in items.iter().enumerate() {
-                if i > 0 {
-                    self.put_byte(b',')?;
-                }
-                self.string(k)?;
-                self.put_byte(b':')?;
-                if tagged {
-                    self.tagged(v)?;
-                } else {
-                    self.plain(v)?;
-                }
-            }
-        } else {
-            let mut pos: ffi::Py_ssize_t = 0;
-            let mut first = true;
-            while let Some((k, v)) = next_item(dict, &mut pos) {
-                if !first {
-                    self.put_byte(b',')?;
-                }
-                first = false;
-                self.key(&k)?;
-                self.put_byte(b':')?;
-                if tagged {
-                    self.tagged(&v)?;
-                } else {
-                    self.plain(&v)?;
-                }
-                if dict.len() != len {
-                    return Err(Stop::Stock);
-                }
-            }
-        }
-        self.put_byte(b'}')
-    }
-
     fn list_tagged(&mut self, list: &Bound<'py, PyList>) -> Res {
         self.enter()?;
         self.put_byte(b'[')?;
@@ -435,194 +388,5 @@ impl<'a, 'py> Dumper<'a, 'py> {
         self.put(b"{\" b\":\"")?;
         standard_b64encode_into(bytes.as_bytes(), self.out)?;
         self.put(b"\"}")
-    }
-
-    /// A str (or str subclass), by its code points.
-    fn string(&mut self, obj: &Bound<'py, PyAny>) -> Res {
-        // SAFETY: the caller checked obj is a str (or a subclass); the data is
-        // read while obj is alive.
-        let s = unsafe { obj.cast_unchecked::<PyString>() };
-        let ensure_ascii = self.opts.ensure_ascii;
-        // A lone surrogate without ensure_ascii: stock's result cannot be
-        // encoded, stock raises. A buffer that cannot grow: stock decides.
-        let r = match unsafe { s.data() }? {
-            PyStringData::Ucs1(b) => {
-                write_str_latin1(b, ensure_ascii, self.out).map_err(StrError::from)
-            }
-            PyStringData::Ucs2(u) => write_str_ucs2(u, ensure_ascii, self.out),
-            PyStringData::Ucs4(u) => write_str_ucs4(u, ensure_ascii, self.out),
-        };
-        r.map_err(|_| Stop::Stock)
-    }
-
-    /// An int (or subclass) by value, as `int.__repr__` writes it.
-    fn int(&mut self, obj: &Bound<'py, PyAny>) -> Res {
-        let mut overflow: std::os::raw::c_int = 0;
-        // SAFETY: obj is an int (or subclass).
-        let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &raw mut overflow) };
-        if overflow == 0 {
-            if v == -1 {
-                if let Some(e) = PyErr::take(self.py) {
-                    return Err(e.into());
-                }
-            }
-            return Ok(write_i64(v, self.out)?);
-        }
-        self.big_int(obj)
-    }
-
-    #[inline(never)]
-    fn big_int(&mut self, obj: &Bound<'py, PyAny>) -> Res {
-        // `int.__repr__`, not a subclass's; honours the int max-str-digits limit.
-        // SAFETY: PyLong_Type always has tp_repr; obj is an int (or subclass).
-        let repr = unsafe {
-            let f = ffi::PyLong_Type.tp_repr.expect("int has a repr");
-            Bound::from_owned_ptr_or_err(self.py, f(obj.as_ptr()))?
-        };
-        self.put(repr.cast::<PyString>()?.to_str()?.as_bytes())
-    }
-
-    /// A dict key, coerced the way `json.dumps` does.
-    fn key(&mut self, k: &Bound<'py, PyAny>) -> Res {
-        if k.is_instance_of::<PyString>() {
-            return self.string(k);
-        }
-        // SAFETY: type checks on a live object.
-        unsafe {
-            if ffi::PyFloat_Check(k.as_ptr()) != 0 {
-                self.put_byte(b'"')?;
-                write_float(ffi::PyFloat_AsDouble(k.as_ptr()), self.out)?;
-                return self.put_byte(b'"');
-            }
-            let p = k.as_ptr();
-            if p == ffi::Py_True() {
-                return self.put(b"\"true\"");
-            }
-            if p == ffi::Py_False() {
-                return self.put(b"\"false\"");
-            }
-            if p == ffi::Py_None() {
-                return self.put(b"\"null\"");
-            }
-            if ffi::PyLong_Check(p) != 0 {
-                self.put_byte(b'"')?;
-                self.int(k)?;
-                return self.put_byte(b'"');
-            }
-        }
-        Err(Stop::Stock)
-    }
-
-    /// Plain `json.dumps` encoding (no tags): what `default()` results and
-    /// untagged leftovers get, in the C encoder's order of checks.
-    fn plain(&mut self, obj: &Bound<'py, PyAny>) -> Res {
-        let p = obj.as_ptr();
-        // SAFETY: type checks on a live object.
-        unsafe {
-            if p == ffi::Py_None() {
-                return self.put(b"null");
-            }
-            if p == ffi::Py_True() {
-                return self.put(b"true");
-            }
-            if p == ffi::Py_False() {
-                return self.put(b"false");
-            }
-            if ffi::PyUnicode_Check(p) != 0 {
-                return self.string(obj);
-            }
-            if ffi::PyLong_Check(p) != 0 {
-                return self.int(obj);
-            }
-            if ffi::PyFloat_Check(p) != 0 {
-                return Ok(write_float(ffi::PyFloat_AsDouble(p), self.out)?);
-            }
-            if ffi::PyList_Check(p) != 0 || ffi::PyTuple_Check(p) != 0 {
-                // PySequence_Fast: the list/tuple storage itself, subclasses
-                // too (a snapshot: the items encoded are those of now).
-                let seq = if ffi::PyList_Check(p) != 0 {
-                    snapshot(obj.cast_unchecked::<PyList>().iter())?
-                } else {
-                    snapshot(obj.cast_unchecked::<PyTuple>().iter())?
-                };
-                self.enter()?;
-                self.put_byte(b'[')?;
-                for (i, item) in seq.iter().enumerate() {
-                    if i > 0 {
-                        self.put_byte(b',')?;
-                    }
-                    self.plain(item)?;
-                }
-                self.put_byte(b']')?;
-                self.leave();
-                return Ok(());
-            }
-            if ffi::PyDict_Check(p) != 0 {
-                self.enter()?;
-                if ffi::PyDict_CheckExact(p) != 0 {
-                    self.dict_body(obj.cast_unchecked::<PyDict>(), false)?;
-                } else {
-                    // PyMapping_Items: a subclass's own items().
-                    let plain = PyDict::new(self.py);
-                    for pair in obj.call_method0("items")?.try_iter()? {
-                        let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair?.extract()?;
-                        plain.set_item(k, v)?;
-                    }
-                    self.dict_body(&plain, false)?;
-                }
-                self.leave();
-                return Ok(());
-            }
-        }
-        // Unknown type: the provider's default(), whose result is encoded plainly.
-        self.enter()?;
-        let converted = self.opts.default.call1((obj,))?;
-        self.plain(&converted)?;
-        self.leave();
-        Ok(())
-    }
-}
-
-/// The items of `iter` in a fallibly allocated vector.
-fn snapshot<'py>(
-    iter: impl ExactSizeIterator<Item = Bound<'py, PyAny>>,
-) -> Result<Vec<Bound<'py, PyAny>>, Stop> {
-    let mut items = buf::with_capacity(iter.len())?;
-    items.extend(iter);
-    Ok(items)
-}
-
-/// Code-point order of two exact str objects (`str.__lt__`).
-fn str_cmp(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> std::cmp::Ordering {
-    // SAFETY: both are exact str objects (checked by the caller), for which
-    // PyUnicode_Compare cannot fail.
-    let c = unsafe { ffi::PyUnicode_Compare(a.as_ptr(), b.as_ptr()) };
-    c.cmp(&0)
-}
-
-/// The first (key, value) of a dict, as new references.
-fn first_item<'py>(dict: &Bound<'py, PyDict>) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let mut pos: ffi::Py_ssize_t = 0;
-    next_item(dict, &mut pos)
-}
-
-/// `PyDict_Next` returning new references, so the items outlive any mutation
-/// of the dict by Python code called while they are in use.
-fn next_item<'py>(
-    dict: &Bound<'py, PyDict>,
-    pos: &mut ffi::Py_ssize_t,
-) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let mut k: *mut ffi::PyObject = std::ptr::null_mut();
-    let mut v: *mut ffi::PyObject = std::ptr::null_mut();
-    // SAFETY: dict is a live dict; PyDict_Next yields borrowed references that
-    // are immediately turned into owned ones.
-    unsafe {
-        if ffi::PyDict_Next(dict.as_ptr(), pos, &raw mut k, &raw mut v) == 0 {
-            return None;
-        }
-        Some((
-            Bound::from_borrowed_ptr(dict.py(), k),
-            Bound::from_borrowed_ptr(dict.py(), v),
-        ))
     }
 }

@@ -9,8 +9,6 @@
 //! lets through (`KeyboardInterrupt`, ...) is raised as is, and a
 //! `MemoryError` as the `BadPayload` itsdangerous wraps it in.
 
-use std::sync::Mutex;
-
 use pyo3::exceptions::PyMemoryError;
 use pyo3::ffi;
 use pyo3::intern;
@@ -22,6 +20,7 @@ use crate::http_date;
 use crate::json::parse::{parse, Builder, JsonStr, ParseError};
 use crate::limits::MAX_DEPTH;
 use crate::py::errors::{bad_payload, Stop};
+use crate::py::keys::cached_key;
 use crate::py::objects;
 
 pub(crate) struct PyBuilder<'py> {
@@ -43,66 +42,6 @@ pub(crate) fn loads_tagged<'py>(py: Python<'py>, text: &str) -> Result<Bound<'py
             Err(Stop::Stock)
         }
     }
-}
-
-/// Session dicts repeat the same few keys on every request; reusing their
-/// str objects (with their cached hashes) saves building and hashing them.
-/// Direct-mapped by a hash of the key's bytes; only short keys are kept.
-const KEY_CACHE_SLOTS: usize = 128;
-const KEY_CACHE_MAX_LEN: usize = 40;
-
-type KeySlot = Option<(Box<str>, Py<PyString>)>;
-
-static KEY_CACHE: Mutex<[KeySlot; KEY_CACHE_SLOTS]> = Mutex::new([const { None }; KEY_CACHE_SLOTS]);
-
-/// `(entries, slots)` of the object-key cache.
-pub(crate) fn key_cache_usage() -> (usize, usize) {
-    let cache = KEY_CACHE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    (
-        cache.iter().filter(|slot| slot.is_some()).count(),
-        KEY_CACHE_SLOTS,
-    )
-}
-
-/// Forgets every cached object key.
-pub(crate) fn key_cache_clear() {
-    let mut cache = KEY_CACHE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for slot in cache.iter_mut() {
-        *slot = None;
-    }
-}
-
-fn key_slot(key: &str) -> usize {
-    // FNV-1a: cheap, and a collision only costs a rebuilt key.
-    let mut h: u32 = 0x811c_9dc5;
-    for b in key.bytes() {
-        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
-    }
-    h as usize % KEY_CACHE_SLOTS
-}
-
-fn cached_key<'py>(py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
-    if key.len() > KEY_CACHE_MAX_LEN {
-        return Ok(objects::new_str(py, key)?.into_any());
-    }
-    let slot = key_slot(key);
-    if let Ok(mut cache) = KEY_CACHE.try_lock() {
-        if let Some(entry) = cache.get_mut(slot) {
-            if let Some((k, v)) = entry {
-                if **k == *key {
-                    return Ok(v.bind(py).clone().into_any());
-                }
-            }
-            let s = PyString::new(py, key);
-            *entry = Some((key.into(), s.clone().unbind()));
-            return Ok(s.into_any());
-        }
-    }
-    Ok(PyString::new(py, key).into_any())
 }
 
 fn new_str<'py>(py: Python<'py>, s: JsonStr<'_>) -> PyResult<Bound<'py, PyAny>> {

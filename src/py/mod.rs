@@ -6,6 +6,7 @@ pub(crate) mod deflate;
 pub(crate) mod dumps;
 pub(crate) mod errors;
 pub(crate) mod interpreter;
+pub(crate) mod keys;
 pub(crate) mod loads;
 pub(crate) mod module;
 pub(crate) mod objects;

@@ -57,7 +57,7 @@ fn payload_memo_enabled() -> bool {
 #[pyfunction]
 fn native_caches() -> Vec<(&'static str, usize, usize, usize)> {
     let memo = |name, m: &crate::memo::Memo| (name, m.len(), m.capacity(), m.used());
-    let (keys, key_slots) = crate::py::loads::key_cache_usage();
+    let (keys, key_slots) = crate::py::keys::key_cache_usage();
     vec![
         memo("payload memo", &crate::payload::PAYLOAD_MEMO),
         memo("json memo", &crate::payload::JSON_MEMO),
@@ -70,7 +70,7 @@ fn native_caches() -> Vec<(&'static str, usize, usize, usize)> {
 fn clear_native_caches() {
     crate::payload::PAYLOAD_MEMO.clear();
     crate::payload::JSON_MEMO.clear();
-    crate::py::loads::key_cache_clear();
+    crate::py::keys::key_cache_clear();
 }
 
 /// `(owner, current)`: the ID of the interpreter whose import initialised
