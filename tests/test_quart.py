@@ -381,3 +381,47 @@ def test_cli_explains_quart_apps() -> None:
     assert "not a FastSessionInterface" in cli.why_not_native(make_app("stock"))[0]
     salted = make_app("fast", overrides={"salt": "other"})
     assert cli.why_not_native(salted) == ["salt is 'other', not 'cookie-session'"]
+
+
+_GETTERS = (
+    "get_cookie_name",
+    "get_cookie_domain",
+    "get_cookie_path",
+    "get_cookie_secure",
+    "get_cookie_samesite",
+    "get_cookie_httponly",
+    "get_cookie_partitioned",
+    "should_set_cookie",
+    "get_expiration_time",
+)
+
+
+def _recording_getters(calls: list[str]) -> dict[str, t.Any]:
+    """Overrides of every hook that record the call, then answer as stock."""
+
+    def recording(name: str) -> t.Any:
+        def hook(self: t.Any, *args: t.Any) -> t.Any:
+            calls.append(name)
+            return getattr(super(type(self), self), name)(*args)
+
+        return hook
+
+    return {name: recording(name) for name in _GETTERS if hasattr(SecureCookieSessionInterface, name)}
+
+
+def test_overridden_hooks_are_called_in_stocks_order() -> None:
+    """An interface that overrides the getters (so the native path calls
+    them): the same calls as stock's, in stock's order."""
+    stock_calls: list[str] = []
+    fast_calls: list[str] = []
+    pair = Pair(
+        make_app("stock", overrides=_recording_getters(stock_calls)),
+        make_app("fast", overrides=_recording_getters(fast_calls)),
+    )
+    assert FastSessionInterface.uses_native(pair.fast)
+    with frozen(real_asyncio=True):
+        first = run_both(pair, set_values({"a": 1}, permanent=True))
+        run_both(pair, read, first.cookie_value())
+        run_both(pair, clear, first.cookie_value())
+    assert stock_calls
+    assert fast_calls == stock_calls

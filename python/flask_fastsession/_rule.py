@@ -103,6 +103,12 @@ class Flavour:
     checks_app_json: bool = True
     #: Whether stock reads ``SECRET_KEY_FALLBACKS``.
     uses_fallbacks: bool = True
+    #: Whether stock writes the ``Partitioned`` cookie attribute, and whether
+    #: its ``save_session`` asks ``get_cookie_partitioned`` right after
+    #: ``get_cookie_domain`` (Quart) rather than after ``get_cookie_secure``
+    #: (Flask): overridden getters are called in stock's order.
+    has_partitioned: bool = False
+    partitioned_after_domain: bool = False
     #: Stock's ``digest_method`` (read off ``stock``).
     stock_digest: t.Any = dataclasses.field(init=False, repr=False, compare=False)
 

@@ -36,14 +36,12 @@ from quart.sessions import SecureCookieSessionInterface as _QuartStock
 
 from ._guard import FLASK as _FLASK_STOCK_CODE
 from ._guard import StockGuard
-from ._headers import add_vary_cookie
-from ._headers import set_session_cookie
 from ._native_loader import native as _native
 from ._rule import Flavour
 from ._rule import native_codec
 from .sessions import FastSigningSerializer
 from .sessions import _current_provider
-from .sessions import expires_value
+from .sessions import save_with_codec
 
 if t.TYPE_CHECKING:
     from quart import Quart
@@ -205,46 +203,7 @@ class FastSessionInterface(_QuartStock):
         codec = self._native_codec(app) if response is not None else None
         if codec is None or response is None:
             return await super().save_session(app, session, response)
-        # From here on, stock's save_session line by line.
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        partitioned = self.get_cookie_partitioned(app) if QUART_HAS_PARTITIONED else None
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
-
-        if session.accessed:
-            add_vary_cookie(response)
-
-        if not session:
-            if session.modified:
-                extra: dict[str, t.Any] = {"partitioned": partitioned} if QUART_HAS_PARTITIONED else {}
-                response.delete_cookie(
-                    name,
-                    domain=domain,
-                    path=path,
-                    secure=secure,
-                    samesite=samesite,
-                    httponly=httponly,
-                    **extra,
-                )
-                response.vary.add("Cookie")
-            return
-
-        if not self.should_set_cookie(app, session):
-            return
-
-        expires = expires_value(self, _QuartStock.get_expiration_time, app, session)
-        data = dict(session)
-        # Quart's serializer formats through flask.json.dumps: the options of
-        # the current *Flask* app context, if any, not this app's app.json.
-        ok, provider = _current_provider()
-        val: t.Any = codec.dumps_for(data, int(time.time()), provider) if ok else _FALLBACK
-        if val is _FALLBACK:
-            val = _QuartStock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
-        set_session_cookie(response, name, val, expires, domain, path, secure, httponly, samesite, partitioned)
-        add_vary_cookie(response)
+        save_with_codec(self, app, session, response, codec, FLAVOUR)
 
 
 #: Quart's side of the rule (:mod:`flask_fastsession._rule`). The JSON
@@ -261,4 +220,6 @@ FLAVOUR = Flavour(
     checks_app_json=False,
     uses_fallbacks=QUART_USES_FALLBACKS,
     key_list=_stock_keys,
+    has_partitioned=QUART_HAS_PARTITIONED,
+    partitioned_after_domain=True,
 )

@@ -78,6 +78,57 @@ def expires_value(
     return header
 
 
+def save_with_codec(
+    interface: t.Any, app: t.Any, session: SessionMixin, response: t.Any, codec: _native.SessionCodec, flavour: Flavour
+) -> None:
+    """Stock's ``save_session``, line by line, with ``codec`` signing: the
+    Python path of Flask's and Quart's fast interfaces (the one the plan
+    does not take). Hooks are called as stock calls them, in stock's order.
+    """
+    name = interface.get_cookie_name(app)
+    domain = interface.get_cookie_domain(app)
+    partitioned = None
+    if flavour.has_partitioned and flavour.partitioned_after_domain:
+        partitioned = interface.get_cookie_partitioned(app)
+    path = interface.get_cookie_path(app)
+    secure = interface.get_cookie_secure(app)
+    if flavour.has_partitioned and not flavour.partitioned_after_domain:
+        partitioned = interface.get_cookie_partitioned(app)
+    samesite = interface.get_cookie_samesite(app)
+    httponly = interface.get_cookie_httponly(app)
+
+    if session.accessed:
+        add_vary_cookie(response)
+
+    if not session:
+        if session.modified:
+            extra: dict[str, t.Any] = {"partitioned": partitioned} if flavour.has_partitioned else {}
+            response.delete_cookie(
+                name,
+                domain=domain,
+                path=path,
+                secure=secure,
+                samesite=samesite,
+                httponly=httponly,
+                **extra,
+            )
+            response.vary.add("Cookie")
+        return
+
+    if not interface.should_set_cookie(app, session):
+        return
+
+    expires = expires_value(interface, flavour.stock.get_expiration_time, app, session)
+    data = dict(session)
+    # flask.json.dumps formats with the current (Flask) app's provider.
+    ok, provider = _current_provider()
+    val: t.Any = codec.dumps_for(data, int(time.time()), provider) if ok else _FALLBACK
+    if val is _FALLBACK:
+        val = flavour.stock.get_signing_serializer(interface, app).dumps(data)
+    set_session_cookie(response, name, val, expires, domain, path, secure, httponly, samesite, partitioned)
+    add_vary_cookie(response)
+
+
 #: The hooks a :class:`~flask_fastsession._native.SessionPlan` answers in
 #: place of the interface's methods: a plan is only made while they are stock's.
 _PLAN_HOOKS: tuple[str, ...] = (
@@ -376,47 +427,7 @@ class FastSessionInterface(SecureCookieSessionInterface):
             return super().save_session(app, session, response)
         if plan is None or done is _STALE:
             make_plan(self, app, codec)
-        # From here on, stock's save_session line by line.
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        partitioned = self.get_cookie_partitioned(app) if HAS_PARTITIONED else None
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
-
-        if session.accessed:
-            add_vary_cookie(response)
-
-        if not session:
-            if session.modified:
-                extra: dict[str, t.Any] = {"partitioned": partitioned} if HAS_PARTITIONED else {}
-                response.delete_cookie(
-                    name,
-                    domain=domain,
-                    path=path,
-                    secure=secure,
-                    samesite=samesite,
-                    httponly=httponly,
-                    **extra,
-                )
-                response.vary.add("Cookie")
-            return
-
-        if not self.should_set_cookie(app, session):
-            return
-
-        expires = expires_value(self, _Stock.get_expiration_time, app, session)
-        data = dict(session)
-        # flask.json.dumps formats with the current app's provider, not app's.
-        ok, provider = _current_provider()
-        val = codec.dumps_for(data, int(time.time()), provider) if ok else _FALLBACK
-        if isinstance(val, _native.Fallback):
-            val = _Stock.get_signing_serializer(self, app).dumps(data)  # type: ignore[union-attr]
-        set_session_cookie(
-            response, name, val, expires, domain, path, secure, httponly, samesite, partitioned
-        )
-        add_vary_cookie(response)
+        save_with_codec(self, app, session, response, codec, FLAVOUR)
 
 
 #: Flask's side of the rule (:mod:`flask_fastsession._rule`).
@@ -426,4 +437,5 @@ FLAVOUR = Flavour(
     guards=(_STOCK_CODE,),
     uses_fallbacks=USES_FALLBACKS,
     key_list=key_list,
+    has_partitioned=HAS_PARTITIONED,
 )
