@@ -40,7 +40,7 @@ use std::fmt::Write as _;
 
 use flask_fastsession::compress::{compress_into, decompress};
 use flask_fastsession::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
-use flask_fastsession::json::{self, Builder, JsonStr};
+use flask_fastsession::json::{self, JsonString, Value, ValueBuilder};
 use flask_fastsession::payload;
 use flask_fastsession::signing::{Keys, SALT};
 
@@ -54,136 +54,17 @@ const WORKLOADS: [(&str, &str); 3] = [
 const MAX_DEPTH: usize = 512;
 
 // ---------------------------------------------------------------------------
-// A JSON value tree, built by the crate's parser and written by its writer.
-
-#[derive(Debug, Clone, PartialEq)]
-enum Value {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Array(Vec<Value>),
-    Object(Vec<(String, Value)>),
-}
-
-struct Tree;
-
-#[derive(Debug)]
-struct Unsupported(&'static str);
-
-impl std::fmt::Display for Unsupported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-fn owned(s: JsonStr<'_>) -> Result<String, Unsupported> {
-    match s {
-        JsonStr::Str(s) => Ok(s.to_owned()),
-        JsonStr::CodePoints(_) => Err(Unsupported("lone surrogate")),
-    }
-}
-
-impl Builder for Tree {
-    type Value = Value;
-    type Array = Vec<Value>;
-    type Object = Vec<(String, Value)>;
-    type Error = Unsupported;
-    fn null(&mut self) -> Result<Value, Unsupported> {
-        Ok(Value::Null)
-    }
-    fn boolean(&mut self, v: bool) -> Result<Value, Unsupported> {
-        Ok(Value::Bool(v))
-    }
-    fn int(&mut self, v: i64) -> Result<Value, Unsupported> {
-        Ok(Value::Int(v))
-    }
-    fn big_int(&mut self, _: &str) -> Result<Value, Unsupported> {
-        Err(Unsupported("int outside i64"))
-    }
-    fn float(&mut self, v: f64) -> Result<Value, Unsupported> {
-        Ok(Value::Float(v))
-    }
-    fn string(&mut self, s: JsonStr<'_>) -> Result<Value, Unsupported> {
-        owned(s).map(Value::Str)
-    }
-    fn start_array(&mut self) -> Result<Vec<Value>, Unsupported> {
-        Ok(Vec::new())
-    }
-    fn array_push(&mut self, a: &mut Vec<Value>, v: Value) -> Result<(), Unsupported> {
-        a.push(v);
-        Ok(())
-    }
-    fn end_array(&mut self, a: Vec<Value>) -> Result<Value, Unsupported> {
-        Ok(Value::Array(a))
-    }
-    fn start_object(&mut self) -> Result<Self::Object, Unsupported> {
-        Ok(Vec::new())
-    }
-    fn object_insert(
-        &mut self,
-        o: &mut Self::Object,
-        key: JsonStr<'_>,
-        v: Value,
-    ) -> Result<(), Unsupported> {
-        o.push((owned(key)?, v));
-        Ok(())
-    }
-    fn end_object(&mut self, o: Self::Object) -> Result<Value, Unsupported> {
-        Ok(Value::Object(o))
-    }
-}
+// The crate's JSON value tree, built by its parser and written by its writers.
 
 fn parse(text: &str) -> Value {
-    json::parse(text, &mut Tree, MAX_DEPTH)
+    json::parse(text, &mut ValueBuilder::new(), MAX_DEPTH)
         .unwrap_or_else(|e| panic!("fixture JSON does not parse: {e}"))
-}
-
-/// A string as the native dumper writes it: 1-byte-kind (here ASCII)
-/// strings through the latin-1 writer, others as UTF-8.
-fn write_str(s: &str, out: &mut Vec<u8>) {
-    if s.is_ascii() {
-        json::write_str_latin1(s.as_bytes(), true, out).expect("memory");
-    } else {
-        json::write_str_utf8(s, true, out).expect("memory");
-    }
 }
 
 /// `json.dumps(v, separators=(",", ":"), ensure_ascii=True)` of the tree.
 fn write(v: &Value, out: &mut Vec<u8>) {
-    match v {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(true) => out.extend_from_slice(b"true"),
-        Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Int(i) => json::write_i64(*i, out).expect("memory"),
-        Value::Float(f) => json::write_float(*f, out).expect("memory"),
-        Value::Str(s) => write_str(s, out),
-        Value::Array(items) => {
-            out.push(b'[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                write(item, out);
-            }
-            out.push(b']');
-        }
-        Value::Object(entries) => {
-            out.push(b'{');
-            for (n, (k, item)) in entries.iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                write_str(k, out);
-                out.push(b':');
-                write(item, out);
-            }
-            out.push(b'}');
-        }
-    }
+    json::write_value(v, true, out).expect("memory");
 }
-
 fn written(v: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     write(v, &mut out);
@@ -211,7 +92,7 @@ fn field<'a>(meta: &'a Value, name: &str) -> &'a Value {
     match meta {
         Value::Object(entries) => entries
             .iter()
-            .find(|(k, _)| k == name)
+            .find(|(k, _)| k.as_str() == Some(name))
             .map_or_else(|| panic!("fixture has no {name:?}"), |(_, v)| v),
         _ => panic!("fixture is not an object"),
     }
@@ -219,7 +100,7 @@ fn field<'a>(meta: &'a Value, name: &str) -> &'a Value {
 
 fn str_field<'a>(meta: &'a Value, name: &str) -> &'a str {
     match field(meta, name) {
-        Value::Str(s) => s,
+        Value::Str(JsonString::Str(s)) => s,
         other => panic!("fixture {name:?} is not a string: {other:?}"),
     }
 }
@@ -240,12 +121,12 @@ fn variant(base: &Value, vary_key: &str, i: usize) -> Value {
     };
     let slot = entries
         .iter_mut()
-        .find(|(k, _)| k == vary_key)
+        .find(|(k, _)| k.as_str() == Some(vary_key))
         .map(|(_, v)| v)
         .expect("vary_key present");
     match slot {
         Value::Int(n) => *n += i as i64,
-        Value::Str(s) => {
+        Value::Str(JsonString::Str(s)) => {
             // workloads.py's _token_variant: `i` added to the last four hex
             // digits, mod 16**4.
             let last = u32::from_str_radix(&s[s.len() - 4..], 16).expect("a hex token");

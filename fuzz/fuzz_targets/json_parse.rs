@@ -1,5 +1,5 @@
 //! `json::parse` (CPython's `json.loads` subset) on arbitrary text, with a
-//! test builder.
+//! checking builder around the crate's value tree (`json::value`).
 //!
 //! Input: `[depth, builder_mode, text...]` (text: UTF-8, else lossily
 //! converted). `depth` 255 means no limit, else `depth % 72`.
@@ -19,112 +19,11 @@
 
 #![no_main]
 
+use std::convert::Infallible;
+
 use flask_fastsession::json::parse::{parse, Builder, JsonStr, ParseError};
-use flask_fastsession::json::write::{write_float, write_i64, write_str_ucs4};
+use flask_fastsession::json::value::{write_value, Value, ValueBuilder};
 use libfuzzer_sys::fuzz_target;
-
-#[derive(Debug, Clone)]
-enum V {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Big(String),
-    Float(f64),
-    Str(Vec<u32>),
-    Arr(Vec<V>),
-    Obj(Vec<(Vec<u32>, V)>),
-}
-
-impl PartialEq for V {
-    fn eq(&self, other: &V) -> bool {
-        match (self, other) {
-            (V::Null, V::Null) => true,
-            (V::Bool(a), V::Bool(b)) => a == b,
-            (V::Int(a), V::Int(b)) => a == b,
-            (V::Big(a), V::Big(b)) => a == b,
-            // Bit-exact: NaN equals NaN, -0.0 differs from 0.0.
-            (V::Float(a), V::Float(b)) => {
-                a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
-            }
-            (V::Str(a), V::Str(b)) => a == b,
-            (V::Arr(a), V::Arr(b)) => a == b,
-            (V::Obj(a), V::Obj(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-impl V {
-    /// Nesting depth (0 for scalars), without recursion.
-    fn depth(&self) -> usize {
-        let mut max = 0;
-        let mut todo = vec![(self, 0usize)];
-        while let Some((v, d)) = todo.pop() {
-            match v {
-                V::Arr(items) => {
-                    max = max.max(d + 1);
-                    todo.extend(items.iter().map(|x| (x, d + 1)));
-                }
-                V::Obj(items) => {
-                    max = max.max(d + 1);
-                    todo.extend(items.iter().map(|(_, x)| (x, d + 1)));
-                }
-                _ => {}
-            }
-        }
-        max
-    }
-}
-
-/// `json.dumps(v, separators=(",", ":"))` (ensure_ascii, so lone surrogates
-/// are writable), without recursion.
-fn dump(v: &V, out: &mut Vec<u8>) {
-    enum Step<'a> {
-        Val(&'a V),
-        Raw(&'static [u8]),
-        Key(&'a [u32]),
-    }
-    let mut todo = vec![Step::Val(v)];
-    while let Some(step) = todo.pop() {
-        match step {
-            Step::Raw(s) => out.extend_from_slice(s),
-            Step::Key(k) => {
-                write_str_ucs4(k, true, out).expect("ensure_ascii never fails");
-                out.push(b':');
-            }
-            Step::Val(v) => match v {
-                V::Null => out.extend_from_slice(b"null"),
-                V::Bool(true) => out.extend_from_slice(b"true"),
-                V::Bool(false) => out.extend_from_slice(b"false"),
-                V::Int(i) => write_i64(*i, out).expect("memory"),
-                V::Big(d) => out.extend_from_slice(d.as_bytes()),
-                V::Float(f) => write_float(*f, out).expect("memory"),
-                V::Str(s) => write_str_ucs4(s, true, out).expect("ensure_ascii never fails"),
-                V::Arr(items) => {
-                    out.push(b'[');
-                    todo.push(Step::Raw(b"]"));
-                    for (i, x) in items.iter().enumerate().rev() {
-                        todo.push(Step::Val(x));
-                        if i > 0 {
-                            todo.push(Step::Raw(b","));
-                        }
-                    }
-                }
-                V::Obj(items) => {
-                    out.push(b'{');
-                    todo.push(Step::Raw(b"}"));
-                    for (i, (k, x)) in items.iter().enumerate().rev() {
-                        todo.push(Step::Val(x));
-                        todo.push(Step::Key(k));
-                        if i > 0 {
-                            todo.push(Step::Raw(b","));
-                        }
-                    }
-                }
-            },
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Refuse {
@@ -138,8 +37,9 @@ enum Refuse {
 #[derive(Debug, PartialEq, Eq)]
 struct Refused(u32);
 
-/// Containers carry a serial number so the builder can check it gets back
-/// exactly the ones it handed out.
+/// The crate's value tree, built through a builder that checks what the
+/// parser hands it. Containers carry a serial number so the builder can
+/// check it gets back exactly the ones it handed out.
 struct TB<'i> {
     input: &'i str,
     max_depth: usize,
@@ -147,6 +47,15 @@ struct TB<'i> {
     serial: u64,
     calls: u32,
     refuse: Refuse,
+    tree: ValueBuilder,
+}
+
+/// The tree's builder never fails.
+fn built<T>(r: Result<T, Infallible>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }
 }
 
 impl TB<'_> {
@@ -177,40 +86,39 @@ impl TB<'_> {
         self.call()
     }
 
-    fn chars(&self, s: JsonStr<'_>) -> Vec<u32> {
-        match s {
-            JsonStr::Str(s) => s.chars().map(u32::from).collect(),
-            JsonStr::CodePoints(cps) => {
-                assert!(
-                    cps.iter().any(|c| (0xD800..0xE000).contains(c)),
-                    "CodePoints without a surrogate: {cps:?}"
-                );
-                assert!(cps.iter().all(|&c| c <= 0x10FFFF));
-                cps.to_vec()
-            }
+    fn check_str(s: JsonStr<'_>) {
+        if let JsonStr::CodePoints(cps) = s {
+            assert!(
+                cps.iter().any(|c| (0xD800..0xE000).contains(c)),
+                "CodePoints without a surrogate: {cps:?}"
+            );
+            assert!(cps.iter().all(|&c| c <= 0x10FFFF));
         }
     }
 }
 
+type Arr = (u64, <ValueBuilder as Builder>::Array);
+type Obj = (u64, <ValueBuilder as Builder>::Object);
+
 impl Builder for TB<'_> {
-    type Value = V;
-    type Array = (u64, Vec<V>);
-    type Object = (u64, Vec<(Vec<u32>, V)>);
+    type Value = Value;
+    type Array = Arr;
+    type Object = Obj;
     type Error = Refused;
 
-    fn null(&mut self) -> Result<V, Refused> {
+    fn null(&mut self) -> Result<Value, Refused> {
         self.call()?;
-        Ok(V::Null)
+        Ok(built(self.tree.null()))
     }
-    fn boolean(&mut self, v: bool) -> Result<V, Refused> {
+    fn boolean(&mut self, v: bool) -> Result<Value, Refused> {
         self.call()?;
-        Ok(V::Bool(v))
+        Ok(built(self.tree.boolean(v)))
     }
-    fn int(&mut self, v: i64) -> Result<V, Refused> {
+    fn int(&mut self, v: i64) -> Result<Value, Refused> {
         self.call()?;
-        Ok(V::Int(v))
+        Ok(built(self.tree.int(v)))
     }
-    fn big_int(&mut self, digits: &str) -> Result<V, Refused> {
+    fn big_int(&mut self, digits: &str) -> Result<Value, Refused> {
         self.call()?;
         if self.refuse == Refuse::BigInts {
             return Err(Refused(0));
@@ -221,54 +129,50 @@ impl Builder for TB<'_> {
         assert!(!mag.starts_with('0'), "{digits}");
         assert!(digits.parse::<i64>().is_err(), "{digits} fits in i64");
         assert!(self.input.contains(digits));
-        Ok(V::Big(digits.to_owned()))
+        Ok(built(self.tree.big_int(digits)))
     }
-    fn float(&mut self, v: f64) -> Result<V, Refused> {
+    fn float(&mut self, v: f64) -> Result<Value, Refused> {
         self.call()?;
         if self.refuse == Refuse::Floats {
             return Err(Refused(0));
         }
-        Ok(V::Float(v))
+        Ok(built(self.tree.float(v)))
     }
-    fn string(&mut self, s: JsonStr<'_>) -> Result<V, Refused> {
+    fn string(&mut self, s: JsonStr<'_>) -> Result<Value, Refused> {
         self.call()?;
-        Ok(V::Str(self.chars(s)))
+        Self::check_str(s);
+        Ok(built(self.tree.string(s)))
     }
-    fn start_array(&mut self) -> Result<(u64, Vec<V>), Refused> {
-        Ok((self.start()?, Vec::new()))
+    fn start_array(&mut self) -> Result<Arr, Refused> {
+        Ok((self.start()?, built(self.tree.start_array())))
     }
-    fn array_push(&mut self, a: &mut (u64, Vec<V>), v: V) -> Result<(), Refused> {
+    fn array_push(&mut self, a: &mut Arr, v: Value) -> Result<(), Refused> {
         assert_eq!(self.open.last(), Some(&a.0), "push into a closed array");
         self.call()?;
-        a.1.push(v);
+        built(self.tree.array_push(&mut a.1, v));
         Ok(())
     }
-    fn end_array(&mut self, a: (u64, Vec<V>)) -> Result<V, Refused> {
+    fn end_array(&mut self, a: Arr) -> Result<Value, Refused> {
         self.end(a.0)?;
-        Ok(V::Arr(a.1))
+        Ok(built(self.tree.end_array(a.1)))
     }
-    fn start_object(&mut self) -> Result<(u64, Vec<(Vec<u32>, V)>), Refused> {
-        Ok((self.start()?, Vec::new()))
+    fn start_object(&mut self) -> Result<Obj, Refused> {
+        Ok((self.start()?, built(self.tree.start_object())))
     }
-    fn object_insert(
-        &mut self,
-        o: &mut (u64, Vec<(Vec<u32>, V)>),
-        key: JsonStr<'_>,
-        v: V,
-    ) -> Result<(), Refused> {
+    fn object_insert(&mut self, o: &mut Obj, key: JsonStr<'_>, v: Value) -> Result<(), Refused> {
         assert_eq!(self.open.last(), Some(&o.0), "insert into a closed object");
         self.call()?;
-        let k = self.chars(key);
-        o.1.push((k, v));
+        Self::check_str(key);
+        built(self.tree.object_insert(&mut o.1, key, v));
         Ok(())
     }
-    fn end_object(&mut self, o: (u64, Vec<(Vec<u32>, V)>)) -> Result<V, Refused> {
+    fn end_object(&mut self, o: Obj) -> Result<Value, Refused> {
         self.end(o.0)?;
-        Ok(V::Obj(o.1))
+        Ok(built(self.tree.end_object(o.1)))
     }
 }
 
-fn run(text: &str, max_depth: usize, refuse: Refuse) -> (Result<V, ParseError<Refused>>, u32) {
+fn run(text: &str, max_depth: usize, refuse: Refuse) -> (Result<Value, ParseError<Refused>>, u32) {
     let mut b = TB {
         input: text,
         max_depth,
@@ -276,6 +180,8 @@ fn run(text: &str, max_depth: usize, refuse: Refuse) -> (Result<V, ParseError<Re
         serial: 0,
         calls: 0,
         refuse,
+        // Every entry kept, duplicate keys included: the document as parsed.
+        tree: ValueBuilder::new(),
     };
     let r = parse(text, &mut b, max_depth);
     if r.is_ok() {
@@ -308,8 +214,9 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(run(text, depth - 1, Refuse::Nothing).0, Err(ParseError::TooDeep));
             }
             // Python's json.dumps of the value parses back to the same value.
+            // (ensure_ascii, so lone surrogates are writable.)
             let mut out = Vec::new();
-            dump(v, &mut out);
+            write_value(v, true, &mut out).expect("ensure_ascii never fails");
             let again = std::str::from_utf8(&out).expect("ensure_ascii output is ASCII");
             assert_eq!(
                 run(again, usize::MAX, Refuse::Nothing).0.as_ref(),

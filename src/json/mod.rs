@@ -8,15 +8,20 @@
 //! * [`parse`] accepts a subset of what `json.loads(str)` accepts and, for
 //!   everything it accepts, yields exactly the value Python would. Any error
 //!   means "let Python decide" (the caller falls back to `json.loads`).
+//! * [`value`] is an owned value tree built by the parser and written by the
+//!   writers, for the tests, benches and fuzz targets (the extension builds
+//!   Python objects instead).
 //!
 //! This module has no pyo3 dependency: values are built through the
 //! [`parse::Builder`] trait and strings are written from raw storage (latin-1
 //! bytes, UCS-2 or UCS-4 code units, or UTF-8).
 
 pub mod parse;
+pub mod value;
 pub mod write;
 
 pub use parse::{parse, Builder, JsonStr, ParseError};
+pub use value::{write_value, JsonString, Value, ValueBuilder};
 pub use write::{
     write_float, write_i64, write_str_latin1, write_str_ucs2, write_str_ucs4, write_str_utf8,
     write_u64, AllocError, StrError,

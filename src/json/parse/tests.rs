@@ -2,123 +2,11 @@
 
 use super::*;
 
-/// A Python-like value for tests. Strings are kept as code points so lone
-/// surrogates compare naturally; objects keep insertion order and, like
-/// `dict`, the first position and last value of duplicate keys.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum V {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Big(String),
-    Float(f64),
-    Str(Vec<u32>),
-    Arr(Vec<V>),
-    Obj(Vec<(Vec<u32>, V)>),
-}
+use crate::json::value::{write_value, JsonString, Value, ValueBuilder};
 
-fn cps(s: JsonStr<'_>) -> Vec<u32> {
-    match s {
-        JsonStr::Str(s) => s.chars().map(|c| c as u32).collect(),
-        JsonStr::CodePoints(c) => {
-            assert!(
-                c.iter().any(|&c| (0xD800..0xE000).contains(&c)),
-                "CodePoints only for lone surrogates"
-            );
-            c.to_vec()
-        }
-    }
-}
-
-pub(crate) struct VB;
-
-impl Builder for VB {
-    type Value = V;
-    type Array = Vec<V>;
-    type Object = Vec<(Vec<u32>, V)>;
-    type Error = ();
-    fn null(&mut self) -> Result<V, ()> {
-        Ok(V::Null)
-    }
-    fn boolean(&mut self, v: bool) -> Result<V, ()> {
-        Ok(V::Bool(v))
-    }
-    fn int(&mut self, v: i64) -> Result<V, ()> {
-        Ok(V::Int(v))
-    }
-    fn big_int(&mut self, digits: &str) -> Result<V, ()> {
-        Ok(V::Big(digits.to_owned()))
-    }
-    fn float(&mut self, v: f64) -> Result<V, ()> {
-        Ok(V::Float(v))
-    }
-    fn string(&mut self, s: JsonStr<'_>) -> Result<V, ()> {
-        Ok(V::Str(cps(s)))
-    }
-    fn start_array(&mut self) -> Result<Vec<V>, ()> {
-        Ok(Vec::new())
-    }
-    fn array_push(&mut self, a: &mut Vec<V>, v: V) -> Result<(), ()> {
-        a.push(v);
-        Ok(())
-    }
-    fn end_array(&mut self, a: Vec<V>) -> Result<V, ()> {
-        Ok(V::Arr(a))
-    }
-    fn start_object(&mut self) -> Result<Self::Object, ()> {
-        Ok(Vec::new())
-    }
-    fn object_insert(&mut self, o: &mut Self::Object, key: JsonStr<'_>, v: V) -> Result<(), ()> {
-        let k = cps(key);
-        match o.iter_mut().find(|(ek, _)| *ek == k) {
-            Some(slot) => slot.1 = v,
-            None => o.push((k, v)),
-        }
-        Ok(())
-    }
-    fn end_object(&mut self, o: Self::Object) -> Result<V, ()> {
-        Ok(V::Obj(o))
-    }
-}
-
-/// Serializes like `json.dumps(v, ensure_ascii=True, separators=(",", ":"))`.
-pub(crate) fn dump(v: &V, out: &mut Vec<u8>) {
-    use crate::json::write::*;
-    match v {
-        V::Null => out.extend_from_slice(b"null"),
-        V::Bool(true) => out.extend_from_slice(b"true"),
-        V::Bool(false) => out.extend_from_slice(b"false"),
-        V::Int(i) => write_i64(*i, out).unwrap(),
-        V::Big(d) => out.extend_from_slice(d.as_bytes()),
-        V::Float(f) => write_float(*f, out).unwrap(),
-        V::Str(s) => write_str_ucs4(s, true, out).unwrap(),
-        V::Arr(a) => {
-            out.push(b'[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                dump(x, out);
-            }
-            out.push(b']');
-        }
-        V::Obj(o) => {
-            out.push(b'{');
-            for (i, (k, x)) in o.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str_ucs4(k, true, out).unwrap();
-                out.push(b':');
-                dump(x, out);
-            }
-            out.push(b'}');
-        }
-    }
-}
-
-pub(crate) fn p(s: &str) -> Result<V, ParseError<()>> {
-    parse(s, &mut VB, 64)
+/// Parses like `json.loads`: duplicate keys merged as Python's `dict` does.
+fn p(s: &str) -> Result<Value, ParseError<core::convert::Infallible>> {
+    parse(s, &mut ValueBuilder::dict(), 64)
 }
 
 /// Parses and re-dumps (ensure_ascii), for comparison with Python's
@@ -126,68 +14,76 @@ pub(crate) fn p(s: &str) -> Result<V, ParseError<()>> {
 fn rt(s: &str) -> String {
     let v = p(s).unwrap_or_else(|e| panic!("{s:?} rejected: {e:?}"));
     let mut out = Vec::new();
-    dump(&v, &mut out);
+    write_value(&v, true, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
-fn s(x: &str) -> V {
-    V::Str(x.chars().map(|c| c as u32).collect())
+fn s(x: &str) -> Value {
+    Value::Str(x.into())
+}
+
+/// A string holding a lone surrogate, as code points.
+fn cp(x: &[u32]) -> Value {
+    Value::Str(JsonString::CodePoints(x.into()))
 }
 
 #[test]
 fn scalars() {
-    assert_eq!(p("null"), Ok(V::Null));
-    assert_eq!(p(" \t\r\ntrue \n"), Ok(V::Bool(true)));
-    assert_eq!(p("false"), Ok(V::Bool(false)));
-    assert_eq!(p("0"), Ok(V::Int(0)));
-    assert_eq!(p("-0"), Ok(V::Int(0)));
+    assert_eq!(p("null"), Ok(Value::Null));
+    assert_eq!(p(" \t\r\ntrue \n"), Ok(Value::Bool(true)));
+    assert_eq!(p("false"), Ok(Value::Bool(false)));
+    assert_eq!(p("0"), Ok(Value::Int(0)));
+    assert_eq!(p("-0"), Ok(Value::Int(0)));
     assert_eq!(
         p("-0.0").map(|v| format!("{v:?}")),
         Ok("Float(-0.0)".into())
     );
-    assert_eq!(p("12"), Ok(V::Int(12)));
-    assert_eq!(p("-12"), Ok(V::Int(-12)));
-    assert_eq!(p("1.5"), Ok(V::Float(1.5)));
-    assert_eq!(p("1E2"), Ok(V::Float(100.0)));
-    assert_eq!(p("1e-2"), Ok(V::Float(0.01)));
-    assert_eq!(p("1e+2"), Ok(V::Float(100.0)));
-    assert_eq!(p("1e999"), Ok(V::Float(f64::INFINITY)));
-    assert_eq!(p("-1e999"), Ok(V::Float(f64::NEG_INFINITY)));
-    assert_eq!(p("1e-999"), Ok(V::Float(0.0)));
-    assert_eq!(p("Infinity"), Ok(V::Float(f64::INFINITY)));
-    assert_eq!(p("-Infinity"), Ok(V::Float(f64::NEG_INFINITY)));
-    assert!(matches!(p("NaN"), Ok(V::Float(x)) if x.is_nan()));
+    assert_eq!(p("12"), Ok(Value::Int(12)));
+    assert_eq!(p("-12"), Ok(Value::Int(-12)));
+    assert_eq!(p("1.5"), Ok(Value::Float(1.5)));
+    assert_eq!(p("1E2"), Ok(Value::Float(100.0)));
+    assert_eq!(p("1e-2"), Ok(Value::Float(0.01)));
+    assert_eq!(p("1e+2"), Ok(Value::Float(100.0)));
+    assert_eq!(p("1e999"), Ok(Value::Float(f64::INFINITY)));
+    assert_eq!(p("-1e999"), Ok(Value::Float(f64::NEG_INFINITY)));
+    assert_eq!(p("1e-999"), Ok(Value::Float(0.0)));
+    assert_eq!(p("Infinity"), Ok(Value::Float(f64::INFINITY)));
+    assert_eq!(p("-Infinity"), Ok(Value::Float(f64::NEG_INFINITY)));
+    assert!(matches!(p("NaN"), Ok(Value::Float(x)) if x.is_nan()));
     assert_eq!(p("\"\""), Ok(s("")));
     assert_eq!(p("\"abc\""), Ok(s("abc")));
 }
 
 #[test]
 fn int_boundaries() {
-    assert_eq!(p("9223372036854775807"), Ok(V::Int(i64::MAX)));
-    assert_eq!(p("-9223372036854775808"), Ok(V::Int(i64::MIN)));
+    assert_eq!(p("9223372036854775807"), Ok(Value::Int(i64::MAX)));
+    assert_eq!(p("-9223372036854775808"), Ok(Value::Int(i64::MIN)));
     assert_eq!(
         p("9223372036854775808"),
-        Ok(V::Big("9223372036854775808".into()))
+        Ok(Value::BigInt("9223372036854775808".into()))
     );
     assert_eq!(
         p("-9223372036854775809"),
-        Ok(V::Big("-9223372036854775809".into()))
+        Ok(Value::BigInt("-9223372036854775809".into()))
     );
-    assert_eq!(p("999999999999999999"), Ok(V::Int(999_999_999_999_999_999)));
+    assert_eq!(
+        p("999999999999999999"),
+        Ok(Value::Int(999_999_999_999_999_999))
+    );
     assert_eq!(
         p("-999999999999999999"),
-        Ok(V::Int(-999_999_999_999_999_999))
+        Ok(Value::Int(-999_999_999_999_999_999))
     );
     assert_eq!(
         p("1000000000000000000"),
-        Ok(V::Int(1_000_000_000_000_000_000))
+        Ok(Value::Int(1_000_000_000_000_000_000))
     );
     assert_eq!(
         p("18446744073709551616"),
-        Ok(V::Big("18446744073709551616".into()))
+        Ok(Value::BigInt("18446744073709551616".into()))
     );
     let huge = "1".repeat(500);
-    assert_eq!(p(&huge), Ok(V::Big(huge.clone())));
+    assert_eq!(p(&huge), Ok(Value::BigInt(huge.clone())));
 }
 
 #[test]
@@ -197,26 +93,23 @@ fn strings_and_escapes() {
     assert_eq!(p(r#""\u00e9\u00E9\u20AC""#), Ok(s("éé\u{20ac}")));
     assert_eq!(p(r#""\ud83d\ude00""#), Ok(s("\u{1f600}")));
     assert_eq!(p(r#""\uD83D\uDE00x""#), Ok(s("\u{1f600}x")));
-    assert_eq!(p(r#""\ud800""#), Ok(V::Str(vec![0xD800])));
-    assert_eq!(p(r#""\udc00\ud800""#), Ok(V::Str(vec![0xDC00, 0xD800])));
-    assert_eq!(p(r#""a\ud800b""#), Ok(V::Str(vec![0x61, 0xD800, 0x62])));
-    assert_eq!(p(r#""\ud800\u0041""#), Ok(V::Str(vec![0xD800, 0x41])));
-    assert_eq!(
-        p(r#""\ud800\ud800\udc00""#),
-        Ok(V::Str(vec![0xD800, 0x10000]))
-    );
-    assert_eq!(p(r#""\ud800\n""#), Ok(V::Str(vec![0xD800, 0x0A])));
-    assert_eq!(p(r#""é\ud800€""#), Ok(V::Str(vec![0xE9, 0xD800, 0x20AC])));
+    assert_eq!(p(r#""\ud800""#), Ok(cp(&[0xD800])));
+    assert_eq!(p(r#""\udc00\ud800""#), Ok(cp(&[0xDC00, 0xD800])));
+    assert_eq!(p(r#""a\ud800b""#), Ok(cp(&[0x61, 0xD800, 0x62])));
+    assert_eq!(p(r#""\ud800\u0041""#), Ok(cp(&[0xD800, 0x41])));
+    assert_eq!(p(r#""\ud800\ud800\udc00""#), Ok(cp(&[0xD800, 0x10000])));
+    assert_eq!(p(r#""\ud800\n""#), Ok(cp(&[0xD800, 0x0A])));
+    assert_eq!(p(r#""é\ud800€""#), Ok(cp(&[0xE9, 0xD800, 0x20AC])));
     assert_eq!(p("\"\u{7f}é\u{1f600}\""), Ok(s("\u{7f}é\u{1f600}")));
     assert_eq!(p(r#""\u0000""#), Ok(s("\u{0}")));
 }
 
 #[test]
 fn containers() {
-    assert_eq!(p("[]"), Ok(V::Arr(vec![])));
-    assert_eq!(p("[ ]"), Ok(V::Arr(vec![])));
-    assert_eq!(p("{}"), Ok(V::Obj(vec![])));
-    assert_eq!(p(" { \n} "), Ok(V::Obj(vec![])));
+    assert_eq!(p("[]"), Ok(Value::Array(vec![])));
+    assert_eq!(p("[ ]"), Ok(Value::Array(vec![])));
+    assert_eq!(p("{}"), Ok(Value::Object(vec![])));
+    assert_eq!(p(" { \n} "), Ok(Value::Object(vec![])));
     assert_eq!(
         rt(r#" [ 1 , "a" , [ ] , { } , null ] "#),
         r#"[1,"a",[],{},null]"#
@@ -341,13 +234,16 @@ fn depth_limit() {
     // Huge unclosed nesting: no recursion, no stack overflow.
     let huge = "[".repeat(1_000_000);
     assert_eq!(
-        parse(&huge, &mut VB, usize::MAX),
+        parse(&huge, &mut ValueBuilder::dict(), usize::MAX),
         Err(ParseError::Syntax {
             position: 1_000_000
         })
     );
-    assert_eq!(parse("[1]", &mut VB, 0), Err(ParseError::TooDeep));
-    assert_eq!(parse("1", &mut VB, 0), Ok(V::Int(1)));
+    assert_eq!(
+        parse("[1]", &mut ValueBuilder::dict(), 0),
+        Err(ParseError::TooDeep)
+    );
+    assert_eq!(parse("1", &mut ValueBuilder::dict(), 0), Ok(Value::Int(1)));
 }
 
 #[test]
