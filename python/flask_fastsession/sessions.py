@@ -278,25 +278,28 @@ class FastSigningSerializer(URLSafeTimedSerializer):
         new._made = self._made
         return new
 
-    def _native_ok(self) -> bool:
-        """Whether the native codec reproduces this serializer now: its
-        attributes as made, the session serializer and the current app's JSON
-        provider Flask's defaults, stock code unpatched."""
+    def _native_provider(self) -> tuple[bool, t.Any]:
+        """``(ok, provider)``: whether the native codec reproduces this
+        serializer now (its attributes as made, the session serializer and the
+        current app's JSON provider Flask's defaults, stock code unpatched),
+        and the provider ``flask.json`` formats with (see
+        :func:`_current_provider`)."""
         if self.__dict__ != self._made:
-            return False
-        ctx = _cv_app.get(None)
+            return False, None
+        ok, provider = _current_provider()
         return (
-            (ctx is None or provider_is_default(ctx.app.json))
+            ok
             and serializer_is_default(self.serializer)
             and (_STOCK_CODE_CHANGED() is None or _STOCK_CODE.is_original())
-        )
+        ), provider
 
     def dumps(self, obj: t.Any, salt: str | bytes | None = None) -> t.Any:
-        if salt is None and self._native_ok():
-            ctx = _cv_app.get(None)
-            rv = self._codec.dumps_for(obj, int(time.time()), None if ctx is None else ctx.app.json)
-            if rv is not _FALLBACK:
-                return rv
+        if salt is None:
+            ok, provider = self._native_provider()
+            if ok:
+                rv = self._codec.dumps_for(obj, int(time.time()), provider)
+                if rv is not _FALLBACK:
+                    return rv
         return super().dumps(obj, salt)
 
     def loads(  # type: ignore[override]
@@ -306,7 +309,7 @@ class FastSigningSerializer(URLSafeTimedSerializer):
         return_timestamp: bool = False,
         salt: str | bytes | None = None,
     ) -> t.Any:
-        if not return_timestamp and salt is None and self._native_ok():
+        if not return_timestamp and salt is None and self._native_provider()[0]:
             rv = self._codec.loads(s, max_age, int(time.time()), False)
             if rv is not _FALLBACK:
                 return rv
