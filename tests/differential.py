@@ -25,6 +25,7 @@ from flask import Flask
 from flask import Response
 from flask import current_app
 from flask import session
+from flask.json.tag import JSONTag
 from flask.sessions import SecureCookieSessionInterface
 from flask.sessions import SessionMixin
 from freezegun import freeze_time
@@ -463,3 +464,51 @@ def sign_payload(
         timestamp = int(time.time())
     ts = timestamp if isinstance(timestamp, bytes) else int_to_bytes(timestamp)
     return sign_raw(app, b64 + b"." + base64_encode(ts))
+
+
+# --------------------------------------------------------------------------------------
+# Customisations shared by the Flask and Quart suites
+
+
+class TagSet(JSONTag):
+    """A custom tag (sets), as Flask's docs register one: stock code must
+    answer for a serializer that has it."""
+
+    key = " s"
+
+    def check(self, value: t.Any) -> bool:
+        return isinstance(value, set)
+
+    def to_json(self, value: t.Any) -> t.Any:
+        return sorted(value)
+
+    def to_python(self, value: t.Any) -> t.Any:
+        return set(value)
+
+
+#: The hooks stock's ``open_session`` / ``save_session`` call.
+SESSION_HOOKS = (
+    "get_cookie_name",
+    "get_cookie_domain",
+    "get_cookie_path",
+    "get_cookie_secure",
+    "get_cookie_samesite",
+    "get_cookie_httponly",
+    "get_cookie_partitioned",
+    "should_set_cookie",
+    "get_expiration_time",
+)
+
+
+def recording_hooks(calls: list[str], base: type) -> dict[str, t.Any]:
+    """Overrides (for ``make_app(overrides=...)``) of every hook ``base``
+    has, each recording its name in ``calls`` and then answering as stock."""
+
+    def recording(name: str) -> t.Any:
+        def hook(self: t.Any, *args: t.Any) -> t.Any:
+            calls.append(name)
+            return getattr(super(type(self), self), name)(*args)
+
+        return hook
+
+    return {name: recording(name) for name in SESSION_HOOKS if hasattr(base, name)}

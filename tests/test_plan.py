@@ -39,6 +39,7 @@ from differential import assert_same_cycle
 from differential import frozen
 from differential import make_app
 from differential import make_pair
+from differential import recording_hooks
 from differential import run_cycle
 from flask_fastsession import FastSessionInterface
 from flask_fastsession import _native
@@ -514,30 +515,12 @@ def test_calls_under_another_apps_context(other_provider: type, sort_keys: bool)
 def test_overridden_hooks_are_called_in_stocks_order() -> None:
     """An interface that overrides the getters takes the Python path, which
     calls them as stock's ``open_session`` / ``save_session`` do, in order."""
-    hooks = [
-        "get_cookie_name",
-        "get_cookie_domain",
-        "get_cookie_path",
-        "get_cookie_secure",
-        "get_cookie_samesite",
-        "get_cookie_httponly",
-        "get_cookie_partitioned",
-        "should_set_cookie",
-        "get_expiration_time",
-    ]
     calls: dict[str, list[str]] = {"stock": [], "fast": []}
-
-    def recording(impl: str, name: str) -> t.Any:
-        def hook(self: t.Any, *args: t.Any) -> t.Any:
-            calls[impl].append(name)
-            return getattr(super(type(self), self), name)(*args)
-
-        return hook
-
-    def overrides(impl: str) -> dict[str, t.Any]:
-        return {name: recording(impl, name) for name in hooks if hasattr(flask.sessions.SessionInterface, name)}
-
-    pair = Pair(make_app("stock", overrides=overrides("stock")), make_app("fast", overrides=overrides("fast")))
+    base = flask.sessions.SessionInterface
+    pair = Pair(
+        make_app("stock", overrides=recording_hooks(calls["stock"], base)),
+        make_app("fast", overrides=recording_hooks(calls["fast"], base)),
+    )
     assert_native(pair.fast)
     with frozen():
         cookie = _request(pair, None, write=True)

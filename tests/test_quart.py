@@ -21,7 +21,6 @@ import pytest
 
 quart = pytest.importorskip("quart", reason="quart is not installed (pip install 'flask-fastsession[quart]')")
 
-from flask.json.tag import JSONTag  # noqa: E402
 from flask.json.tag import TaggedJSONSerializer  # noqa: E402
 from itsdangerous import BadPayload  # noqa: E402
 from markupsafe import Markup  # noqa: E402
@@ -30,8 +29,10 @@ from quart.sessions import SecureCookieSessionInterface  # noqa: E402
 from quart.sessions import SessionMixin  # noqa: E402
 
 from differential import FROZEN_AT  # noqa: E402
+from differential import TagSet  # noqa: E402
 from differential import assert_same_value  # noqa: E402
 from differential import frozen  # noqa: E402
+from differential import recording_hooks  # noqa: E402
 from differential import sign_payload  # noqa: E402
 from flask_fastsession.quart import QUART_HAS_PARTITIONED  # noqa: E402
 from flask_fastsession.quart import QUART_IS_KNOWN  # noqa: E402
@@ -316,22 +317,9 @@ def test_signing_serializer_round_trip() -> None:
         assert_same_value(ss.loads(fast_cookie), fs.loads(stock_cookie))
 
 
-class _TagSet(JSONTag):
-    key = " s"
-
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, set)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        return sorted(value)
-
-    def to_python(self, value: t.Any) -> t.Any:
-        return set(value)
-
-
 def _with_set_tag() -> TaggedJSONSerializer:
     s = TaggedJSONSerializer()
-    s.register(_TagSet)
+    s.register(TagSet)
     return s
 
 
@@ -383,31 +371,6 @@ def test_cli_explains_quart_apps() -> None:
     assert cli.why_not_native(salted) == ["salt is 'other', not 'cookie-session'"]
 
 
-_GETTERS = (
-    "get_cookie_name",
-    "get_cookie_domain",
-    "get_cookie_path",
-    "get_cookie_secure",
-    "get_cookie_samesite",
-    "get_cookie_httponly",
-    "get_cookie_partitioned",
-    "should_set_cookie",
-    "get_expiration_time",
-)
-
-
-def _recording_getters(calls: list[str]) -> dict[str, t.Any]:
-    """Overrides of every hook that record the call, then answer as stock."""
-
-    def recording(name: str) -> t.Any:
-        def hook(self: t.Any, *args: t.Any) -> t.Any:
-            calls.append(name)
-            return getattr(super(type(self), self), name)(*args)
-
-        return hook
-
-    return {name: recording(name) for name in _GETTERS if hasattr(SecureCookieSessionInterface, name)}
-
 
 def test_overridden_hooks_are_called_in_stocks_order() -> None:
     """An interface that overrides the getters (so the native path calls
@@ -415,8 +378,8 @@ def test_overridden_hooks_are_called_in_stocks_order() -> None:
     stock_calls: list[str] = []
     fast_calls: list[str] = []
     pair = Pair(
-        make_app("stock", overrides=_recording_getters(stock_calls)),
-        make_app("fast", overrides=_recording_getters(fast_calls)),
+        make_app("stock", overrides=recording_hooks(stock_calls, SecureCookieSessionInterface)),
+        make_app("fast", overrides=recording_hooks(fast_calls, SecureCookieSessionInterface)),
     )
     assert FastSessionInterface.uses_native(pair.fast)
     with frozen(real_asyncio=True):

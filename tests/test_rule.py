@@ -30,13 +30,13 @@ import itsdangerous.timed
 import pytest
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
-from flask.json.tag import JSONTag
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from hypothesis import event
 from hypothesis import given
 from hypothesis import strategies as st
 
+from differential import TagSet
 from differential import as_original
 from differential import assert_same_cycle
 from differential import frozen
@@ -56,18 +56,6 @@ from flask_fastsession._guard import StockGuard
 class StrKey(str):
     """A ``str`` subclass: stock takes it, the native codec does not."""
 
-
-class TagSet(JSONTag):
-    key = " s"
-
-    def check(self, value: t.Any) -> bool:
-        return isinstance(value, set)
-
-    def to_json(self, value: t.Any) -> t.Any:
-        return sorted(value)
-
-    def to_python(self, value: t.Any) -> t.Any:
-        return set(value)
 
 
 class SortlessProvider(DefaultJSONProvider):
