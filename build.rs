@@ -10,6 +10,7 @@
 use std::env;
 
 fn main() {
+    pyo3_build_config::use_pyo3_cfgs();
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=LIBZ_SYS_STATIC");
     let bundled = env::var_os("DEP_Z_ROOT").is_some();

@@ -14,6 +14,8 @@ from ._caches import CacheUsage as CacheUsage
 from ._caches import cache_clear as cache_clear
 from ._caches import cache_usage as cache_usage
 from ._extension import init_app as init_app
+from ._plan import clear_plan_answers as clear_plan_answers
+from ._plan import plan_answers as plan_answers
 from .sessions import FastSessionInterface as FastSessionInterface
 from .sessions import FastSigningSerializer as FastSigningSerializer
 
@@ -30,7 +32,9 @@ __all__ = [
     "__version__",
     "cache_clear",
     "cache_usage",
+    "clear_plan_answers",
     "init_app",
     "payload_memo_enabled",
+    "plan_answers",
     "set_payload_memo",
 ]

@@ -38,6 +38,7 @@ import typing as t
 
 from . import _checks
 from . import _headers
+from . import _plan
 from . import _rule
 from . import sessions
 from ._native_loader import native as _native
@@ -58,8 +59,8 @@ def cache_usage() -> dict[str, CacheUsage]:
     """Entries held now and at most, per cache (see the table above)."""
     usage = {
         "codecs": CacheUsage(len(_rule._codecs), _rule.CODEC_CACHE_SIZE),
-        "plans": CacheUsage(len(sessions._plans), sessions.PLAN_CACHE_SIZE),
-        "signing serializers": CacheUsage(len(sessions._signing_serializers), sessions.PLAN_CACHE_SIZE),
+        "plans": CacheUsage(len(_plan.plans), _plan.PLAN_CACHE_SIZE),
+        "signing serializers": CacheUsage(len(sessions._signing_serializers), _plan.PLAN_CACHE_SIZE),
         "cookie templates": CacheUsage(len(_headers._templates), _headers._TEMPLATE_CACHE_SIZE),
         "serializer check": CacheUsage(int(_checks._verified_serializer is not None), 1),
         "provider classes": CacheUsage(len(_checks._provider_class_ok), None),
@@ -74,7 +75,7 @@ def cache_clear() -> None:
     which redo the work the caches saved."""
     _rule._codecs.clear()
     _rule._last_single = (None, None)
-    sessions._plans.clear()
+    _plan.plans.clear()
     sessions._signing_serializers.clear()
     _headers._templates.clear()
     _checks._verified_serializer = None

@@ -28,6 +28,7 @@ import datetime as _datetime
 import hashlib
 import hmac
 import json
+import re
 import sys
 import time as _time
 import types
@@ -74,9 +75,14 @@ _CLOCK: dict[int, tuple[types.ModuleType, str]] = {
 
 def _is_behaviour(value: object) -> bool:
     """Whether a namespace entry can carry behaviour (functions, classes,
-    modules, descriptors), as opposed to plain settings that the native path
+    modules, descriptors, compiled patterns such as werkzeug's cookie-quoting
+    rule), as opposed to plain settings that the native path
     reads at call time anyway."""
-    return callable(value) or isinstance(value, types.ModuleType) or hasattr(type(value), "__get__")
+    return (
+        callable(value)
+        or isinstance(value, (types.ModuleType, re.Pattern))
+        or hasattr(type(value), "__get__")
+    )
 
 
 class _Namespace:
@@ -162,6 +168,7 @@ class StockGuard:
 def _flask_owners() -> list[tuple[t.Any, t.Iterable[str] | None]]:
     import uuid
 
+    import flask.config
     import flask.json
     import flask.json.provider
     import flask.json.tag
@@ -202,6 +209,7 @@ def _flask_owners() -> list[tuple[t.Any, t.Iterable[str] | None]]:
     classes: list[t.Any] = [
         flask.sessions.SecureCookieSessionInterface,
         flask.sessions.SecureCookieSession,
+        flask.config.ConfigAttribute,
         *flask.json.tag.TaggedJSONSerializer.default_tags,
         flask.json.tag.TaggedJSONSerializer,
         itsdangerous.url_safe.URLSafeTimedSerializer,

@@ -5,7 +5,6 @@ other interpreter of the process it holds only ``__version__``,
 ``BUILD_PROFILE`` and ``interpreter_ids`` (see ``_native_loader.py``).
 """
 
-import types
 import typing as t
 from datetime import datetime
 from datetime import timedelta
@@ -25,6 +24,8 @@ __all__ = [
     "payload_memo_enabled",
     "native_caches",
     "clear_native_caches",
+    "plan_counts",
+    "clear_plan_counts",
     "interpreter_ids",
     "__version__",
     "BUILD_PROFILE",
@@ -80,8 +81,8 @@ class SessionCodec:
 
 @t.final
 class DictWatch:
-    """Tells cheaply whether the namespaces of some modules and classes
-    changed since they last matched a snapshot."""
+    """Tells cheaply whether the namespaces of some dicts, modules and
+    classes changed since they last matched a snapshot."""
 
     def __new__(cls, objects: list[t.Any]) -> DictWatch: ...
     def changed(self) -> list[tuple[int, int]] | None: ...
@@ -99,32 +100,9 @@ STALE: Stale
 @t.final
 class SessionPlan:
     """One interface's session calls for one app, decided once and checked
-    on every call (see ``flask_fastsession.sessions.make_plan``)."""
+    on every call, made from a ``flask_fastsession._plan.PlanDescription``."""
 
-    def __new__(
-        cls,
-        interface: t.Any,
-        app: t.Any,
-        watch: DictWatch,
-        types: list[type],
-        fallbacks: list[t.Any] | tuple[t.Any, ...] | None,
-        serializer: t.Any,
-        codec: SessionCodec,
-        cookie_name: str,
-        max_age: int,
-        lifetime: timedelta,
-        refresh: bool,
-        session_class: type,
-        with_expires: tuple[str, str, str],
-        without_expires: tuple[str, str, str],
-        max_cookie_size: int,
-        response_class: type | None,
-        app_ctx: t.Any,
-        time_module: types.ModuleType,
-        sessions_module: types.ModuleType,
-        headers_class: type,
-        headers_add: t.Any,
-    ) -> SessionPlan: ...
+    def __new__(cls, description: t.Any) -> SessionPlan: ...
     @property
     def codec(self) -> SessionCodec: ...
     def valid(self, interface: t.Any, app: t.Any) -> bool: ...
@@ -132,6 +110,8 @@ class SessionPlan:
     def open(self, interface: t.Any, app: t.Any, request: t.Any) -> t.Any: ...
     def save(self, interface: t.Any, app: t.Any, session: t.Any, response: t.Any) -> None | Fallback | Stale: ...
 
+def plan_counts() -> list[tuple[str, int]]: ...
+def clear_plan_counts() -> None: ...
 def compress(data: bytes) -> bytes:
     """``zlib.compress(data)`` by the extension's own zlib (the import-time
     self-check compares it with the interpreter's)."""

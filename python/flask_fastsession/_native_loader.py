@@ -106,6 +106,15 @@ def _payload_memo_enabled() -> bool:
     return False
 
 
+def _plan_counts() -> list[tuple[str, int]]:
+    """No plan answers here."""
+    return []
+
+
+def _clear_plan_counts() -> None:
+    """No plan counts here."""
+
+
 def _clear_native_caches() -> None:
     """The stand-in keeps no caches."""
 
@@ -146,6 +155,8 @@ def _standin(module: t.Any, reason: str) -> types.ModuleType:
         payload_memo_enabled=_payload_memo_enabled,
         native_caches=list,
         clear_native_caches=_clear_native_caches,
+        plan_counts=_plan_counts,
+        clear_plan_counts=_clear_plan_counts,
     )
     return standin
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import typing as t
-from datetime import timedelta
 
 import flask.sessions as _flask_sessions
 from flask.globals import _cv_app
@@ -12,7 +11,6 @@ from flask.sessions import SecureCookieSession
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
-from werkzeug.datastructures import Headers
 
 from ._checks import provider_is_default
 from ._checks import serializer_is_default
@@ -22,9 +20,11 @@ from ._compat import key_list
 from ._guard import FLASK as _STOCK_CODE
 from ._headers import add_vary_cookie
 from ._headers import set_session_cookie
-from ._headers import stock_response_class
-from ._headers import template
 from ._native_loader import native as _native
+from ._plan import PLAN_CACHE_SIZE
+from ._plan import count as _count
+from ._plan import make_plan
+from ._plan import plans as _plans
 from ._rule import Flavour
 from ._rule import native_codec
 
@@ -127,113 +127,6 @@ def save_with_codec(
         val = flavour.stock.get_signing_serializer(interface, app).dumps(data)
     set_session_cookie(response, name, val, expires, domain, path, secure, httponly, samesite, partitioned)
     add_vary_cookie(response)
-
-
-#: The hooks a :class:`~flask_fastsession._native.SessionPlan` answers in
-#: place of the interface's methods: a plan is only made while they are stock's.
-_PLAN_HOOKS: tuple[str, ...] = (
-    "get_cookie_name",
-    "get_cookie_domain",
-    "get_cookie_path",
-    "get_cookie_secure",
-    "get_cookie_samesite",
-    "get_cookie_httponly",
-    *(("get_cookie_partitioned",) if HAS_PARTITIONED else ()),
-    "should_set_cookie",
-    "get_expiration_time",
-)
-#: Values a plan may keep: changing one means replacing it in the config,
-#: which the plan sees (a list changed in place would not be seen).
-_IMMUTABLE: tuple[type, ...] = (str, bytes, bool, int, type(None))
-
-#: Werkzeug's ``Headers.add`` as imported: a response whose headers add with
-#: it leaves ``Vary`` as it was when ``Set-Cookie`` is added.
-_HEADERS_ADD = Headers.add
-
-#: One plan per interface (by ``id``; the plan holds weak references and
-#: checks them), made by :func:`make_plan`.
-_plans: dict[int, _native.SessionPlan] = {}
-PLAN_CACHE_SIZE = 256
-
-
-def make_plan(
-    interface: FastSessionInterface, app: Flask, codec: _native.SessionCodec
-) -> _native.SessionPlan | None:
-    """The plan that answers ``interface``'s calls for ``app`` in one native
-    call each, remembered for the next calls; None (and nothing remembered)
-    where the configuration is one a plan cannot keep, and each call goes
-    through :meth:`FastSessionInterface._native_codec` and the Python path.
-
-    Called once the rule (``_native_codec``) said yes and gave ``codec``.
-    """
-    cls = type(interface)
-    if interface.__dict__ or interface.session_class is not SecureCookieSession:
-        return None
-    for name in _PLAN_HOOKS:
-        if getattr(cls, name) is not getattr(_Stock, name):
-            return None
-    config = app.config
-    if type(config).__getitem__ is not dict.__getitem__:
-        return None
-    fallbacks = config["SECRET_KEY_FALLBACKS"] if USES_FALLBACKS else None
-    if fallbacks is not None and type(fallbacks) is not list and type(fallbacks) is not tuple:
-        return None
-    attrs = (
-        interface.get_cookie_name(app),
-        interface.get_cookie_domain(app),
-        interface.get_cookie_path(app),
-        interface.get_cookie_secure(app),
-        interface.get_cookie_httponly(app),
-        interface.get_cookie_samesite(app),
-        interface.get_cookie_partitioned(app) if HAS_PARTITIONED else None,
-    )
-    lifetime = app.permanent_session_lifetime
-    refresh = config["SESSION_REFRESH_EACH_REQUEST"]
-    max_size = config["MAX_COOKIE_SIZE"]
-    if (
-        type(attrs[0]) is not str
-        or not all(type(a) in _IMMUTABLE for a in attrs)
-        or type(lifetime) is not timedelta
-        or type(refresh) not in _IMMUTABLE
-        or type(max_size) is not int
-        or max_size < 0
-    ):
-        return None
-    with_expires = template(attrs, True)
-    without_expires = template(attrs, False)
-    if with_expires is None or without_expires is None:
-        return None
-    response_class = app.response_class
-    try:
-        plan = _native.SessionPlan(
-            interface,
-            app,
-            _STOCK_CODE.watch,
-            [cls, type(app), type(config), type(app.json), type(interface.serializer)],
-            fallbacks,
-            interface.serializer,
-            codec,
-            attrs[0],
-            int(lifetime.total_seconds()),
-            lifetime,
-            bool(refresh),
-            SecureCookieSession,
-            with_expires,
-            without_expires,
-            max_size,
-            response_class if stock_response_class(response_class) else None,
-            _cv_app,
-            time,
-            _flask_sessions,
-            Headers,
-            _HEADERS_ADD,
-        )
-    except (TypeError, ValueError):  # a class without a version tag, for one
-        return None
-    if len(_plans) >= PLAN_CACHE_SIZE:
-        _plans.clear()
-    _plans[id(interface)] = plan
-    return plan
 
 
 def _copied(state: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -400,9 +293,12 @@ class FastSessionInterface(SecureCookieSessionInterface):
                 return session  # type: ignore[no-any-return]
         codec = self._native_codec(app)
         if codec is None:
+            _count("open: stock: the rule hands the call to stock code")
             return super().open_session(app, request)
         if plan is None or session is _STALE:
             make_plan(self, app, codec)
+        if plan is None:
+            _count("open: python: no plan held")
         val = request.cookies.get(self.get_cookie_name(app))
         if not val:
             return self.session_class()
@@ -427,9 +323,12 @@ class FastSessionInterface(SecureCookieSessionInterface):
                 return
         codec = self._native_codec(app)
         if codec is None:
+            _count("save: stock: the rule hands the call to stock code")
             return super().save_session(app, session, response)
         if plan is None or done is _STALE:
             make_plan(self, app, codec)
+        if plan is None:
+            _count("save: python: no plan held")
         save_with_codec(self, app, session, response, codec, FLAVOUR)
 
 

@@ -51,6 +51,19 @@ fn payload_memo_enabled() -> bool {
     crate::payload::memo_enabled()
 }
 
+/// How the session plans answered so far: `(answer, calls)` for every
+/// kind of answer (`flask_fastsession.plan_answers()` adds Python's).
+#[pyfunction]
+fn plan_counts() -> Vec<(&'static str, u64)> {
+    plan::plan_counts()
+}
+
+/// Sets the counts of `plan_counts` to 0.
+#[pyfunction]
+fn clear_plan_counts() {
+    plan::clear_plan_counts();
+}
+
 /// The native caches: `(name, entries, capacity, bytes held)` for each
 /// (bytes are counted for the memos only; the key cache holds Python str
 /// objects of at most 40 characters).
@@ -116,6 +129,8 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_payload_memo, m)?)?;
     m.add_function(wrap_pyfunction!(payload_memo_enabled, m)?)?;
     m.add_function(wrap_pyfunction!(native_caches, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(clear_plan_counts, m)?)?;
     m.add_function(wrap_pyfunction!(clear_native_caches, m)?)?;
     m.add("FALLBACK", sentinels::fallback(py)?)?;
     m.add("INVALID", sentinels::invalid(py)?)?;

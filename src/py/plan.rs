@@ -2,39 +2,53 @@
 //!
 //! Whether the native path may answer a call, and with which cookie name,
 //! attributes, lifetime and key list, depends only on objects that rarely
-//! change: the interface and its class, the app's class, config, JSON
+//! change: the interface and its class, the app's class and config, its JSON
 //! provider and serializer, and the stock code the native path stands in
-//! for. The Python side (`flask_fastsession._plan`) evaluates the rule and
-//! computes the values once; this class remembers them with a fingerprint of
-//! everything they were read from, and answers `open_session` and
-//! `save_session` in one call each while the fingerprint still matches.
+//! for. `flask_fastsession._plan` proves that each value it holds is read by
+//! stock through a plain lookup (no property, slot, descriptor or
+//! `__getattr__` other than Flask's own `ConfigAttribute`), computes the
+//! values and describes them in one `PlanDescription`; this class keeps them
+//! with a fingerprint of every input of those lookups, and answers
+//! `open_session` and `save_session` in one call each while the fingerprint
+//! still matches. The table of what is held, how stock obtains each value
+//! on every call and what proves it unchanged is in `_plan`'s documentation.
 //!
-//! The fingerprint is checked on every call, by identity and version tags
-//! (never by trusting that nothing changed):
+//! The fingerprint is checked on every call, by identity and by public
+//! change signals (never by trusting that nothing changed):
 //! - the stock guard's [`DictWatch`] reports no changed namespace;
-//! - every class involved has the `tp_version_tag` it had: CPython resets a
+//! - every class involved has the `tp_version_tag` it had: CPython clears a
 //!   class's tag whenever it or any base class is modified, and never gives
 //!   an old tag out again (its method cache relies on the same rule);
 //! - the interface has no instance attributes, the app's `config` and `json`
-//!   are the same objects, the config dict has its version tag, the
-//!   fallback-key list and the serializer's tags hold the same items.
+//!   are the same objects, the config dict has not been modified (its
+//!   [`Tracked`] version), `ConfigAttribute`s and the fallback-key list hold
+//!   the same items, and so do the serializer's tags.
 //!
-//! Anything else returns `STALE` (rebuild the plan, then let Python answer)
+//! Anything else returns `STALE` (Python makes the plan again, then answers)
 //! or `FALLBACK` (Python answers this call). Python then runs the same calls
-//! with stock's hooks; every step done here before giving up is one that
-//! stock repeats idempotently (`Vary: Cookie` is added once however often it
-//! is asked for).
+//! with stock's hooks. Before handing a call over, the plan changes nothing
+//! but what stock repeats idempotently (`Vary: Cookie` added when the
+//! session was accessed, which stock adds first too): the session's own
+//! state (`accessed`) is only marked once the plan answers, so Python
+//! replays stock's order exactly.
+//!
+//! Every answer is counted ([`plan_counts`]), so a test can tell that a
+//! configuration meant for the native path takes it.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDelta, PyDict, PyList, PyString, PyTuple, PyType, PyWeakrefReference};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use pyo3::types::{
+    PyBool, PyDelta, PyDict, PyList, PyModule, PyString, PyTuple, PyType, PyWeakrefReference,
+};
 
 use crate::py::codec::SessionCodec;
 use crate::py::errors::{guarded, Stop};
 use crate::py::time::expires_at_header;
-use crate::py::watch::{dict_version, DictWatch};
+use crate::py::watch::{current_tag, type_tag, DictWatch, Tracked};
 use crate::py::{objects, sentinels};
 
 /// The cookie header around the value (and the expiry date): what
@@ -76,11 +90,6 @@ struct TypeTag {
     tag: u32,
 }
 
-fn type_tag(ty: &Bound<'_, PyType>) -> u32 {
-    // SAFETY: a live type object; `tp_version_tag` is a plain field.
-    unsafe { (*ty.as_type_ptr()).tp_version_tag }
-}
-
 /// A dict's items, by identity, as they were.
 struct Items(Vec<(Py<PyAny>, Py<PyAny>)>);
 
@@ -112,6 +121,89 @@ impl ListItems {
     }
 }
 
+/// How a plan answered a call: each is counted ([`plan_counts`]).
+#[derive(Clone, Copy)]
+enum Answer {
+    OpenNative,
+    SaveNative,
+    Stale,
+    OpenOtherApp,
+    OpenStock,
+    SaveStockResponse,
+    SaveOtherSession,
+    SaveSetCookieOnInstance,
+    SaveOtherApp,
+    SaveDeleteCookie,
+    SaveExpiryOverflow,
+    SaveOversize,
+    SaveStock,
+}
+
+impl Answer {
+    const ALL: [Answer; 13] = [
+        Answer::OpenNative,
+        Answer::SaveNative,
+        Answer::Stale,
+        Answer::OpenOtherApp,
+        Answer::OpenStock,
+        Answer::SaveStockResponse,
+        Answer::SaveOtherSession,
+        Answer::SaveSetCookieOnInstance,
+        Answer::SaveOtherApp,
+        Answer::SaveDeleteCookie,
+        Answer::SaveExpiryOverflow,
+        Answer::SaveOversize,
+        Answer::SaveStock,
+    ];
+
+    /// The name `plan_counts` reports: `native`, `stale` (the plan was made
+    /// again) or `python: <why>` (this call went to the Python path).
+    fn name(self) -> &'static str {
+        match self {
+            Answer::OpenNative => "open: native",
+            Answer::SaveNative => "save: native",
+            Answer::Stale => "stale",
+            Answer::OpenOtherApp => "open: python: another app's context is current",
+            Answer::OpenStock => "open: python: a value the native path does not take",
+            Answer::SaveStockResponse => "save: python: not the app's own response class",
+            Answer::SaveOtherSession => "save: python: not the plan's session class",
+            Answer::SaveSetCookieOnInstance => "save: python: set_cookie replaced on the response",
+            Answer::SaveOtherApp => "save: python: another app's context is current",
+            Answer::SaveDeleteCookie => "save: python: the cookie is deleted",
+            Answer::SaveExpiryOverflow => "save: python: the expiry date overflows",
+            Answer::SaveOversize => "save: python: the cookie is over MAX_COOKIE_SIZE",
+            Answer::SaveStock => "save: python: a value the native path does not take",
+        }
+    }
+
+    fn count(self) {
+        COUNTS[self as usize].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+static COUNTS: [AtomicU64; Answer::ALL.len()] = [const { AtomicU64::new(0) }; Answer::ALL.len()];
+
+/// How every plan answered so far: `(answer, calls)`, every answer listed.
+pub(crate) fn plan_counts() -> Vec<(&'static str, u64)> {
+    Answer::ALL
+        .iter()
+        .map(|a| (a.name(), COUNTS[*a as usize].load(Ordering::Relaxed)))
+        .collect()
+}
+
+/// Sets every count of [`plan_counts`] to 0.
+pub(crate) fn clear_plan_counts() {
+    for c in &COUNTS {
+        c.store(0, Ordering::Relaxed);
+    }
+}
+
+/// What `save` did.
+enum Save {
+    Done,
+    Python(Answer),
+}
+
 /// See the module documentation.
 #[pyclass(frozen, module = "flask_fastsession._native")]
 pub(crate) struct SessionPlan {
@@ -119,9 +211,10 @@ pub(crate) struct SessionPlan {
     app: Py<PyWeakrefReference>,
     watch: Py<DictWatch>,
     types: Vec<TypeTag>,
-    config: Py<PyDict>,
+    config: Tracked,
     config_version: u64,
     fallbacks: Option<(Py<PyList>, ListItems)>,
+    frozen: Vec<(Py<PyDict>, Items)>,
     provider: Py<PyAny>,
     serializer: Py<PyAny>,
     order: ListItems,
@@ -132,6 +225,7 @@ pub(crate) struct SessionPlan {
     lifetime: Py<PyDelta>,
     refresh: bool,
     session_class: Py<PyType>,
+    marks_accessed: bool,
     with_expires: Template,
     without_expires: Template,
     max_cookie_size: usize,
@@ -149,107 +243,107 @@ struct Call<'a, 'py> {
     app: &'a Bound<'py, PyAny>,
 }
 
-/// What `save` found, once it decided to write a cookie.
-enum Save {
-    Done,
-    Python,
+/// `description.<name>`.
+fn field<'py>(description: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    description.getattr(name)
 }
 
 #[pymethods]
 impl SessionPlan {
-    /// Made by `flask_fastsession._plan`, which evaluated the rule and
-    /// computed the values from the same objects. Raises `ValueError` when a
-    /// class has no version tag (the plan could not tell it changed).
+    /// Made from a `flask_fastsession._plan.PlanDescription`, whose fields
+    /// were computed from the same objects once the rule said yes. Raises
+    /// `ValueError` when a class has no version tag (the plan could not
+    /// tell it changed).
     #[new]
-    #[pyo3(signature = (
-        interface, app, watch, types, fallbacks, serializer, codec, cookie_name, max_age,
-        lifetime, refresh, session_class, with_expires, without_expires, max_cookie_size,
-        response_class, app_ctx, time_module, sessions_module, headers_class, headers_add,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        interface: &Bound<'_, PyAny>,
-        app: &Bound<'_, PyAny>,
-        watch: Py<DictWatch>,
-        types: &Bound<'_, PyList>,
-        fallbacks: &Bound<'_, PyAny>,
-        serializer: &Bound<'_, PyAny>,
-        codec: Py<SessionCodec>,
-        cookie_name: &Bound<'_, PyString>,
-        max_age: &Bound<'_, PyAny>,
-        lifetime: &Bound<'_, PyDelta>,
-        refresh: bool,
-        session_class: &Bound<'_, PyType>,
-        with_expires: &Bound<'_, PyTuple>,
-        without_expires: &Bound<'_, PyTuple>,
-        max_cookie_size: usize,
-        response_class: Option<&Bound<'_, PyType>>,
-        app_ctx: &Bound<'_, PyAny>,
-        time_module: &Bound<'_, PyModule>,
-        sessions_module: &Bound<'_, PyModule>,
-        headers_class: &Bound<'_, PyType>,
-        headers_add: &Bound<'_, PyAny>,
-    ) -> PyResult<Self> {
-        let py = app.py();
-        let mut tags = Vec::with_capacity(types.len() + 2);
+    fn new(description: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = description.py();
+        let get = |name: &str| field(description, name);
+        let app = get("app")?;
+        let interface = get("interface")?;
+        let session_class = get("session_class")?.cast_into::<PyType>()?;
+        let response_class = get("response_class")?;
+        let response_class = if response_class.is_none() {
+            None
+        } else {
+            Some(response_class.cast_into::<PyType>()?)
+        };
+        let types = get("types")?;
+        let mut tags = Vec::new();
         let classes = types
-            .iter()
-            .chain(std::iter::once(session_class.clone().into_any()))
-            .chain(response_class.map(|c| c.clone().into_any()));
+            .try_iter()?
+            .chain(std::iter::once(Ok(session_class.clone().into_any())))
+            .chain(response_class.iter().map(|c| Ok(c.clone().into_any())));
         for ty in classes {
-            let ty = ty.cast_into::<PyType>()?;
+            let ty = ty?.cast_into::<PyType>()?;
             let tag = type_tag(&ty);
             if tag == 0 {
-                return Err(PyValueError::new_err("a class has no version tag"));
+                return Err(PyValueError::new_err(format!(
+                    "the class {} has no version tag",
+                    ty.qualname()?
+                )));
             }
             tags.push(TypeTag {
                 ty: ty.unbind(),
                 tag,
             });
         }
-        let config = app.getattr(intern!(py, "config"))?.cast_into::<PyDict>()?;
-        let Some(config_version) = dict_version(&config) else {
-            return Err(PyValueError::new_err("dicts carry no version tag here"));
-        };
+        let config = get("config")?.cast_into::<PyDict>()?;
+        let config = Tracked::new(&config)?;
+        let config_version = config.version(py);
+        let fallbacks = get("fallbacks")?;
         let fallbacks = if fallbacks.is_none() || fallbacks.is_exact_instance_of::<PyTuple>() {
             None
         } else {
             let list = fallbacks.cast::<PyList>()?;
             Some((list.clone().unbind(), ListItems::of(list)))
         };
+        let mut frozen = Vec::new();
+        for dict in get("frozen")?.try_iter()? {
+            let dict = dict?.cast_into::<PyDict>()?;
+            let items = Items::of(&dict);
+            frozen.push((dict.unbind(), items));
+        }
+        let serializer = get("serializer")?;
         let order = serializer
             .getattr(intern!(py, "order"))?
             .cast_into::<PyList>()?;
         let serializer_tags = serializer
             .getattr(intern!(py, "tags"))?
             .cast_into::<PyDict>()?;
+        let module_dict = |name: &str| -> PyResult<Py<PyDict>> {
+            Ok(get(name)?.cast_into::<PyModule>()?.dict().unbind())
+        };
         Ok(SessionPlan {
-            interface: PyWeakrefReference::new(interface)?.unbind(),
-            app: PyWeakrefReference::new(app)?.unbind(),
-            watch,
+            interface: PyWeakrefReference::new(&interface)?.unbind(),
+            app: PyWeakrefReference::new(&app)?.unbind(),
+            watch: get("watch")?.extract()?,
             types: tags,
+            config,
             config_version,
             fallbacks,
-            provider: app.getattr(intern!(py, "json"))?.unbind(),
-            serializer: serializer.clone().unbind(),
+            frozen,
+            provider: get("provider")?.unbind(),
             order: ListItems::of(&order),
             tags: Items::of(&serializer_tags),
-            config: config.unbind(),
-            codec,
-            cookie_name: cookie_name.clone().unbind(),
-            max_age: max_age.clone().unbind(),
-            lifetime: lifetime.clone().unbind(),
-            refresh,
-            session_class: session_class.clone().unbind(),
-            with_expires: Template::from_tuple(with_expires)?,
-            without_expires: Template::from_tuple(without_expires)?,
-            max_cookie_size,
-            response_class: response_class.map(|c| c.clone().unbind()),
-            app_ctx: app_ctx.clone().unbind(),
-            time_module: time_module.dict().unbind(),
-            sessions_module: sessions_module.dict().unbind(),
-            headers_class: headers_class.clone().unbind(),
-            headers_add: headers_add.clone().unbind(),
+            serializer: serializer.unbind(),
+            codec: get("codec")?.extract()?,
+            cookie_name: get("cookie_name")?.cast_into::<PyString>()?.unbind(),
+            max_age: get("max_age")?.unbind(),
+            lifetime: get("lifetime")?.cast_into::<PyDelta>()?.unbind(),
+            refresh: get("refresh")?.extract()?,
+            session_class: session_class.unbind(),
+            marks_accessed: get("permanent_marks_accessed")?.extract()?,
+            with_expires: Template::from_tuple(&get("with_expires")?.cast_into::<PyTuple>()?)?,
+            without_expires: Template::from_tuple(
+                &get("without_expires")?.cast_into::<PyTuple>()?,
+            )?,
+            max_cookie_size: get("max_cookie_size")?.extract()?,
+            response_class: response_class.map(Bound::unbind),
+            app_ctx: get("app_ctx")?.unbind(),
+            time_module: module_dict("time_module")?,
+            sessions_module: module_dict("sessions_module")?,
+            headers_class: get("headers_class")?.cast_into::<PyType>()?.unbind(),
+            headers_add: get("headers_add")?.unbind(),
         })
     }
 
@@ -294,13 +388,25 @@ impl SessionPlan {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = app.py();
         if !self.still_matches(&Call { interface, app })? {
+            Answer::Stale.count();
             return sentinels::stale(py).cloned();
         }
         guarded(
             py,
             "SessionPlan.open",
-            || sentinels::fallback(py).cloned(),
-            || self.open_inner(py, app, request),
+            || {
+                Answer::OpenStock.count();
+                sentinels::fallback(py).cloned()
+            },
+            || {
+                if let Some(session) = self.open_inner(py, app, request)? {
+                    Answer::OpenNative.count();
+                    Ok(session)
+                } else {
+                    Answer::OpenOtherApp.count();
+                    Ok(sentinels::fallback(py)?.clone())
+                }
+            },
         )
     }
 
@@ -316,15 +422,25 @@ impl SessionPlan {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = app.py();
         if !self.still_matches(&Call { interface, app })? {
+            Answer::Stale.count();
             return sentinels::stale(py).cloned();
         }
         guarded(
             py,
             "SessionPlan.save",
-            || sentinels::fallback(py).cloned(),
+            || {
+                Answer::SaveStock.count();
+                sentinels::fallback(py).cloned()
+            },
             || match self.save_inner(py, app, session, response)? {
-                Save::Done => Ok(py.None().into_bound(py)),
-                Save::Python => Ok(sentinels::fallback(py)?.clone()),
+                Save::Done => {
+                    Answer::SaveNative.count();
+                    Ok(py.None().into_bound(py))
+                }
+                Save::Python(why) => {
+                    why.count();
+                    Ok(sentinels::fallback(py)?.clone())
+                }
             },
         )
     }
@@ -357,7 +473,11 @@ impl SessionPlan {
         {
             return Ok(false);
         }
-        if !self.types.iter().all(|t| type_tag(t.ty.bind(py)) == t.tag) {
+        if !self
+            .types
+            .iter()
+            .all(|t| current_tag(t.ty.bind(py)) == t.tag)
+        {
             return Ok(false);
         }
         if !interface.get_type().is(self.types[0].ty.bind(py))
@@ -369,9 +489,9 @@ impl SessionPlan {
         if own.cast::<PyDict>().map_or(true, |d| !d.is_empty()) {
             return Ok(false);
         }
-        let config = self.config.bind(py);
+        let config = self.config.dict(py);
         if !app.getattr(intern!(py, "config"))?.is(config)
-            || dict_version(config) != Some(self.config_version)
+            || self.config.version(py) != self.config_version
         {
             return Ok(false);
         }
@@ -379,6 +499,9 @@ impl SessionPlan {
             if !items.same(list.bind(py)) {
                 return Ok(false);
             }
+        }
+        if !self.frozen.iter().all(|(d, items)| items.same(d.bind(py))) {
+            return Ok(false);
         }
         let provider = self.provider.bind(py);
         if !app.getattr(intern!(py, "json"))?.is(provider) {
@@ -430,23 +553,24 @@ impl SessionPlan {
         }
     }
 
+    /// The session, or None when another app's context is current.
     fn open_inner<'py>(
         &self,
         py: Python<'py>,
         app: &Bound<'py, PyAny>,
         request: &Bound<'py, PyAny>,
-    ) -> Result<Bound<'py, PyAny>, Stop> {
+    ) -> Result<Option<Bound<'py, PyAny>>, Stop> {
         // flask.json.loads reads the current app's provider (json.loads
         // outside an app context, which the default provider's equals).
         if matches!(self.current_app(py)?, Some(current) if !current.is(app)) {
-            return Err(Stop::Stock);
+            return Ok(None);
         }
         let session_class = self.session_class.bind(py);
         let value = request
             .getattr(intern!(py, "cookies"))?
             .call_method1(intern!(py, "get"), (self.cookie_name.bind(py),))?;
         if !value.is_truthy()? {
-            return Ok(session_class.call0()?);
+            return Ok(Some(session_class.call0()?));
         }
         let now = self.now(py)?;
         let data = self
@@ -454,19 +578,40 @@ impl SessionPlan {
             .get()
             .loads_inner(py, &value, self.max_age.bind(py), &now, true)?;
         if data.is(sentinels::invalid(py)?) {
-            return Ok(session_class.call0()?);
+            return Ok(Some(session_class.call0()?));
         }
-        Ok(session_class.call1((data,))?)
+        Ok(Some(session_class.call1((data,))?))
     }
 
-    /// `session.permanent` of an exact `SecureCookieSession`: its `get`
-    /// marks the session accessed, then reads `_permanent`.
-    fn permanent(py: Python<'_>, session: &Bound<'_, PyDict>) -> Result<bool, Stop> {
-        session.setattr(intern!(py, "accessed"), PyBool::new(py, true))?;
+    /// `session.permanent` of an exact `SecureCookieSession` (its
+    /// `_permanent` item), read without the side effect it has on Flask
+    /// releases whose `get` marks the session accessed: `touched` records
+    /// the read, and [`Self::mark_accessed`] applies it once the plan answers.
+    fn permanent(
+        py: Python<'_>,
+        session: &Bound<'_, PyDict>,
+        touched: &mut bool,
+    ) -> Result<bool, Stop> {
+        *touched = true;
         Ok(match session.get_item(intern!(py, "_permanent"))? {
             Some(v) => v.is_truthy()?,
             None => false,
         })
+    }
+
+    /// What reading `session.permanent` did to the session on this Flask
+    /// release (`SecureCookieSession.get` set `accessed` up to Flask 3.1.2;
+    /// 3.1.3 moved that tracking to the request context).
+    fn mark_accessed(
+        &self,
+        py: Python<'_>,
+        session: &Bound<'_, PyDict>,
+        touched: bool,
+    ) -> Result<(), Stop> {
+        if touched && self.marks_accessed {
+            session.setattr(intern!(py, "accessed"), PyBool::new(py, true))?;
+        }
+        Ok(())
     }
 
     /// `response.vary.add("Cookie")`, the way `_headers.add_vary_cookie` does.
@@ -488,6 +633,24 @@ impl SessionPlan {
         Ok(())
     }
 
+    /// Whether `headers.add` is werkzeug's own `Headers.add`, which appends
+    /// the one header and touches nothing else (neither the class nor the
+    /// instance replaced it).
+    fn plain_headers(&self, py: Python<'_>, headers: &Bound<'_, PyAny>) -> Result<bool, Stop> {
+        if !headers.get_type().is(self.headers_class.bind(py))
+            || !headers
+                .get_type()
+                .getattr(intern!(py, "add"))?
+                .is(self.headers_add.bind(py))
+        {
+            return Ok(false);
+        }
+        Ok(match headers.getattr(intern!(py, "__dict__")) {
+            Ok(own) => !own.cast::<PyDict>()?.contains(intern!(py, "add"))?,
+            Err(_) => true,
+        })
+    }
+
     fn save_inner(
         &self,
         py: Python<'_>,
@@ -496,21 +659,22 @@ impl SessionPlan {
         response: &Bound<'_, PyAny>,
     ) -> Result<Save, Stop> {
         let Some(response_class) = &self.response_class else {
-            return Ok(Save::Python);
+            return Ok(Save::Python(Answer::SaveStockResponse));
         };
-        if !session.get_type().is(self.session_class.bind(py))
-            || !response.get_type().is(response_class.bind(py))
-        {
-            return Ok(Save::Python);
+        if !session.get_type().is(self.session_class.bind(py)) {
+            return Ok(Save::Python(Answer::SaveOtherSession));
+        }
+        if !response.get_type().is(response_class.bind(py)) {
+            return Ok(Save::Python(Answer::SaveStockResponse));
         }
         let own = response.getattr(intern!(py, "__dict__"))?;
         if own.cast::<PyDict>()?.contains(intern!(py, "set_cookie"))? {
-            return Ok(Save::Python);
+            return Ok(Save::Python(Answer::SaveSetCookieOnInstance));
         }
         // The current app is `app`: its JSON provider formats the session
         // (flask.json.dumps) and its MAX_COOKIE_SIZE limits the cookie.
         if !matches!(self.current_app(py)?, Some(current) if current.is(app)) {
-            return Ok(Save::Python);
+            return Ok(Save::Python(Answer::SaveOtherApp));
         }
         let session = session.cast::<PyDict>()?;
         let headers = response.getattr(intern!(py, "headers"))?;
@@ -520,18 +684,20 @@ impl SessionPlan {
         }
         if session.is_empty() {
             if session.getattr(intern!(py, "modified"))?.is_truthy()? {
-                return Ok(Save::Python);
+                return Ok(Save::Python(Answer::SaveDeleteCookie));
             }
             return Ok(Save::Done);
         }
-        // should_set_cookie
+        let mut touched = false;
+        // should_set_cookie: `modified or (permanent and REFRESH)`
         let modified = session.getattr(intern!(py, "modified"))?.is_truthy()?;
-        let set_cookie = modified || (Self::permanent(py, session)? && self.refresh);
+        let set_cookie = modified || (Self::permanent(py, session, &mut touched)? && self.refresh);
         if !set_cookie {
+            self.mark_accessed(py, session, touched)?;
             return Ok(Save::Done);
         }
         // get_expiration_time, formatted as Set-Cookie carries it
-        let expires = if Self::permanent(py, session)? {
+        let expires = if Self::permanent(py, session, &mut touched)? {
             let module = self.sessions_module.bind(py);
             let datetime = module
                 .get_item(intern!(py, "datetime"))?
@@ -543,7 +709,7 @@ impl SessionPlan {
                 .call_method1(intern!(py, "now"), (timezone.getattr(intern!(py, "utc"))?,))?;
             match expires_at_header(py, &now, self.lifetime.bind(py))? {
                 Some(header) => Some(header),
-                None => return Ok(Save::Python),
+                None => return Ok(Save::Python(Answer::SaveExpiryOverflow)),
             }
         } else {
             None
@@ -563,13 +729,10 @@ impl SessionPlan {
         };
         let header = template.fill(value.to_str()?, expires.as_deref());
         if self.max_cookie_size != 0 && header.len() > self.max_cookie_size {
-            return Ok(Save::Python);
+            return Ok(Save::Python(Answer::SaveOversize));
         }
-        let add = headers.get_type().getattr(intern!(py, "add"))?;
-        // Werkzeug's own `Headers.add` appends the one header and touches
-        // nothing else: "Cookie" is still in `Vary` if it was put there above.
-        let plain =
-            headers.get_type().is(self.headers_class.bind(py)) && add.is(self.headers_add.bind(py));
+        let plain = self.plain_headers(py, &headers)?;
+        self.mark_accessed(py, session, touched)?;
         headers.call_method1(
             intern!(py, "add"),
             (intern!(py, "Set-Cookie"), objects::new_str(py, &header)?),
