@@ -183,6 +183,19 @@ def test_computed_values_are_read_per_call(
             f = differential.run_cycle(fast, _visit, cookie)
             differential.assert_same_cycle(s, f)
             cookies.append(s.cookie_value())
+            assert _signing_state(fast) == _signing_state(stock)
+
+
+def _signing_state(app: Flask) -> tuple[t.Any, ...]:
+    """What ``get_signing_serializer(app)`` was made with."""
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    assert serializer is not None
+    return (
+        serializer.salt,
+        list(serializer.secret_keys),
+        serializer.signer_kwargs,
+        id(serializer.serializer),
+    )
 
 
 # --------------------------------------------------------------------------------------
