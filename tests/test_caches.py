@@ -20,7 +20,6 @@ NAMES = {
     "signing serializers",
     "cookie templates",
     "serializer check",
-    "provider classes",
     "payload memo",
     "json memo",
     "object keys",

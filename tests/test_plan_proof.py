@@ -547,3 +547,25 @@ def test_stock_slot_interface_is_not_held() -> None:
     reason = _plan._why_not(interface, app)
     assert reason is not None
     assert reason.endswith("Slotted.salt is computed (member_descriptor)")
+
+
+def test_provider_subclass_method_assigned_later() -> None:
+    """A JSON provider subclass that keeps Flask's methods at first, then gets
+    its own ``dumps`` on the class: from then on stock formats with it."""
+    from flask.json.provider import DefaultJSONProvider
+
+    class Provider(DefaultJSONProvider):
+        pass
+
+    pair = differential.make_pair(setup=lambda app: setattr(app, "json", Provider(app)))
+    with frozen():
+        first = [differential.run_cycle(app, lambda s: s.__setitem__("n", 1)) for app in pair.both()]
+        differential.assert_same_cycle(*first)
+
+        def dumps(self: t.Any, obj: t.Any, **kwargs: t.Any) -> str:
+            return json.dumps(obj, separators=(", ", ": "), sort_keys=True)
+
+        Provider.dumps = dumps  # type: ignore[method-assign]
+        then = [differential.run_cycle(app, lambda s: s.__setitem__("n", 2)) for app in pair.both()]
+    differential.assert_same_cycle(*then)
+    assert then[0].set_cookies != first[0].set_cookies

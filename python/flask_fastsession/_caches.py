@@ -10,16 +10,13 @@ cache                  holds                              bound       eviction; 
 codecs                 a ``SessionCodec`` per key list    4,096       least recently used; keyed by the key
                        (``_rule``)                                    values (exact ``str``/``bytes``)
 plans                  a ``SessionPlan`` per interface    256         all cleared when full; checked on every
-                       (``sessions``)                                 call (see ``src/py/plan.rs``)
+                       (``_plan``)                                    call (see ``_plan``'s table)
 signing serializers    the serializer made under a plan   256         all cleared when full; used while its
                        (``sessions``)                                 plan is valid, copied for every caller
 cookie templates       ``Set-Cookie`` cut around the      256         all cleared when full; keyed by every
                        value (``_headers``)                           attribute and its type
 serializer check       the last default serializer seen   1           replaced; its tags and order compared on
                        (``_checks``)                                  every call
-provider classes       whether a JSON provider class      one per     none (classes are few); its ``dumps``
-                       keeps Flask's dumps and loads      class       and ``loads`` are the guard's business
-                       (``_checks``)
 payload memo           JSON -> compressed, encoded        256 slots,  direct-mapped, replaced on collision;
                        payload segment (native)           2 MiB       keyed by the exact bytes
 json memo              payload segment -> JSON (native)   256 slots,  direct-mapped; keyed by the exact bytes
@@ -63,7 +60,6 @@ def cache_usage() -> dict[str, CacheUsage]:
         "signing serializers": CacheUsage(len(sessions._signing_serializers), _plan.PLAN_CACHE_SIZE),
         "cookie templates": CacheUsage(len(_headers._templates), _headers._TEMPLATE_CACHE_SIZE),
         "serializer check": CacheUsage(int(_checks._verified_serializer is not None), 1),
-        "provider classes": CacheUsage(len(_checks._provider_class_ok), None),
     }
     for name, entries, capacity, _ in _native.native_caches():
         usage[name] = CacheUsage(entries, capacity)
@@ -79,5 +75,4 @@ def cache_clear() -> None:
     sessions._signing_serializers.clear()
     _headers._templates.clear()
     _checks._verified_serializer = None
-    _checks._provider_class_ok.clear()
     _native.clear_native_caches()

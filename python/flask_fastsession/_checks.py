@@ -89,24 +89,21 @@ def serializer_is_default(serializer: t.Any) -> bool:
     return ok
 
 
-_provider_class_ok: dict[type, bool] = {}
-
-
 def provider_is_default(provider: JSONProvider) -> bool:
     """Whether ``provider`` encodes and decodes as :class:`DefaultJSONProvider`
     does. ``sort_keys``, ``ensure_ascii`` and ``default`` may be customised:
-    the native path reads them on every call."""
+    the native path reads them on every call.
+
+    A subclass's ``dumps`` and ``loads`` are looked up on every call (two
+    class attribute reads): a verdict kept per class would miss a method
+    assigned to the class later."""
     cls = type(provider)
-    if cls is not DefaultJSONProvider:
-        ok = _provider_class_ok.get(cls)
-        if ok is None:
-            ok = _provider_class_ok[cls] = (
-                issubclass(cls, DefaultJSONProvider)
-                and cls.dumps is DefaultJSONProvider.dumps
-                and cls.loads is DefaultJSONProvider.loads
-            )
-        if not ok:
-            return False
+    if cls is not DefaultJSONProvider and (
+        not issubclass(cls, DefaultJSONProvider)
+        or cls.dumps is not DefaultJSONProvider.dumps
+        or cls.loads is not DefaultJSONProvider.loads
+    ):
+        return False
     own = getattr(provider, "__dict__", _NO_ATTRS)
     return "dumps" not in own and "loads" not in own
 
