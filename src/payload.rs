@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 
 use crate::buf::{self, AllocError};
 use crate::compress;
-use crate::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into};
+use crate::encoding::{itsdangerous_b64decode, urlsafe_b64encode_into, B64Mode};
 use crate::memo::Memo;
 
 /// JSON bytes → payload segment, for sessions re-saved unchanged.
@@ -76,26 +76,29 @@ pub fn encode_memo_into<E: From<AllocError>>(
 }
 
 /// The JSON text inside a payload segment: after a leading ".", the base64
-/// decoded and inflated; else the base64 decoded. `None` where itsdangerous
-/// raises `BadPayload` (bad base64, bad zlib stream), or when a buffer
-/// cannot grow.
-pub fn decode(payload: &[u8]) -> Option<Vec<u8>> {
+/// decoded and inflated; else the base64 decoded (base64 as `mode` says the
+/// interpreter decodes it). `None` where itsdangerous raises `BadPayload`
+/// (bad base64, bad zlib stream), where the interpreter's base64 decoder
+/// would warn, or when a buffer cannot grow: the caller leaves those to
+/// stock code.
+pub fn decode(payload: &[u8], mode: B64Mode) -> Option<Vec<u8>> {
     match payload.strip_prefix(b".") {
         Some(rest) => {
-            let raw = itsdangerous_b64decode(rest).ok()?;
+            let raw = itsdangerous_b64decode(rest, mode).ok()?;
             compress::decompress(&raw).ok()
         }
-        None => itsdangerous_b64decode(payload).ok(),
+        None => itsdangerous_b64decode(payload, mode).ok(),
     }
 }
 
-/// [`decode`] through [`JSON_MEMO`].
-pub fn decode_memo(payload: &[u8]) -> Option<Vec<u8>> {
+/// [`decode`] through [`JSON_MEMO`]. Its entries were decoded under one
+/// `mode`: whoever changes the mode clears it first.
+pub fn decode_memo(payload: &[u8], mode: B64Mode) -> Option<Vec<u8>> {
     let mut json = Vec::new();
     if JSON_MEMO.get_into(payload, &mut json) {
         return Some(json);
     }
-    let json = decode(payload)?;
+    let json = decode(payload, mode)?;
     JSON_MEMO.insert(payload, &json);
     Some(json)
 }
@@ -200,7 +203,7 @@ mod tests {
     fn decode_matches_itsdangerous() {
         for (segment, json) in DECODE_VECTORS {
             assert_eq!(
-                decode(segment).as_deref(),
+                decode(segment, B64Mode::ENDS_AT_PADDING).as_deref(),
                 *json,
                 "{:?}",
                 String::from_utf8_lossy(segment)
@@ -211,7 +214,9 @@ mod tests {
     #[test]
     fn round_trip() {
         for (json, segment) in ENCODE_VECTORS {
-            assert_eq!(decode(segment).as_deref(), Some(*json));
+            for mode in B64Mode::ALL {
+                assert_eq!(decode(segment, mode).as_deref(), Some(*json));
+            }
         }
     }
 
@@ -222,11 +227,17 @@ mod tests {
                 let mut out = b"pre".to_vec();
                 encode_memo_into(json, &mut out, compress::compress_into).expect("memory");
                 assert_eq!(&out[3..], *segment);
-                assert_eq!(decode_memo(segment).as_deref(), Some(*json));
+                assert_eq!(
+                    decode_memo(segment, B64Mode::ENDS_AT_PADDING).as_deref(),
+                    Some(*json)
+                );
             }
         }
         for (segment, json) in DECODE_VECTORS {
-            assert_eq!(decode_memo(segment).as_deref(), *json);
+            assert_eq!(
+                decode_memo(segment, B64Mode::ENDS_AT_PADDING).as_deref(),
+                *json
+            );
         }
     }
 

@@ -22,7 +22,7 @@ use zeroize::Zeroize;
 use crate::buf::{self, AllocError};
 use crate::encoding::{
     bytes_to_int, int_to_bytes, int_to_bytes_slice, itsdangerous_b64decode_small,
-    urlsafe_b64encode_into,
+    urlsafe_b64encode_into, B64Mode, Deferred,
 };
 
 /// Flask's session salt.
@@ -126,6 +126,10 @@ pub enum UnsignError<'a> {
         /// The `max_age` that was checked.
         max_age: i64,
     },
+    /// Stock decodes a segment (the signature, or the timestamp) on which
+    /// the interpreter's base64 decoder warns ([`B64Mode`]): stock code must
+    /// answer the whole call.
+    Deferred,
 }
 
 impl Keys {
@@ -179,20 +183,30 @@ impl Keys {
         urlsafe_b64encode_into(&tag, out)
     }
 
-    /// `Signer.verify_signature`: decodes `sig` leniently and compares it in
-    /// constant time with the HMAC of `value` under each key, newest first.
-    /// A `sig` that decodes to anything but 20 bytes matches no key; it is
-    /// decoded without allocating, however long it is.
-    pub fn verify_signature(&self, value: &[u8], sig: &[u8]) -> bool {
-        let Some((sig, len)) = itsdangerous_b64decode_small::<SIG_LEN>(sig) else {
-            return false;
+    /// `Signer.verify_signature`: decodes `sig` leniently (as `mode` says the
+    /// interpreter does) and compares it in constant time with the HMAC of
+    /// `value` under each key, newest first. A `sig` that decodes to anything
+    /// but 20 bytes matches no key; it is decoded without allocating, however
+    /// long it is.
+    ///
+    /// # Errors
+    ///
+    /// [`Deferred`] where the interpreter's decoder would warn on `sig`.
+    pub fn verify_signature(
+        &self,
+        value: &[u8],
+        sig: &[u8],
+        mode: B64Mode,
+    ) -> Result<bool, Deferred> {
+        let Some((sig, len)) = itsdangerous_b64decode_small::<SIG_LEN>(sig, mode)? else {
+            return Ok(false);
         };
         let sig = &sig[..len];
-        self.newest_first().any(|keyed| {
+        Ok(self.newest_first().any(|keyed| {
             let mut mac = keyed.clone();
             mac.update(value);
             mac.verify_slice(sig).is_ok()
-        })
+        }))
     }
 
     /// `TimestampSigner.unsign(signed, max_age)` with `get_timestamp() == now`.
@@ -200,17 +214,21 @@ impl Keys {
     /// Follows stock's control flow: split at the last `.`; verify the
     /// signature; split the value at its last `.`; decode the timestamp; then
     /// check `age = now - ts` against `max_age` (`age > max_age` first, then
-    /// `age < 0`).
+    /// `age < 0`). Base64 is decoded as `mode` says the interpreter's
+    /// `base64.urlsafe_b64decode` does.
     pub fn unsign<'a>(
         &self,
         signed: &'a [u8],
         max_age: Option<i64>,
         now: i64,
+        mode: B64Mode,
     ) -> Result<Unsigned<'a>, UnsignError<'a>> {
         let Some((value, sig)) = rsplit_sep(signed) else {
             return Err(UnsignError::NoSeparator);
         };
-        let sig_ok = self.verify_signature(value, sig);
+        let sig_ok = self
+            .verify_signature(value, sig, mode)
+            .map_err(|Deferred| UnsignError::Deferred)?;
         let Some((payload, ts_bytes)) = rsplit_sep(value) else {
             return Err(if sig_ok {
                 UnsignError::TimestampMissing { value }
@@ -218,7 +236,8 @@ impl Keys {
                 UnsignError::BadSignature { value, sig }
             });
         };
-        let timestamp = decode_timestamp(ts_bytes);
+        let timestamp =
+            decode_timestamp(ts_bytes, mode).map_err(|Deferred| UnsignError::Deferred)?;
         if !sig_ok {
             return Err(UnsignError::BadTimeSignature {
                 payload,
@@ -262,15 +281,19 @@ fn rsplit_sep(s: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// `bytes_to_int(base64_decode(ts))`, `None` where stock's `except Exception`
-/// swallows the error (more than 8 bytes is `struct.error` there).
-fn decode_timestamp(ts: &[u8]) -> Option<u64> {
-    let (raw, len) = itsdangerous_b64decode_small::<8>(ts)?;
-    bytes_to_int(&raw[..len])
+/// swallows the error (more than 8 bytes is `struct.error` there);
+/// [`Deferred`] where the interpreter's decoder would warn.
+fn decode_timestamp(ts: &[u8], mode: B64Mode) -> Result<Option<u64>, Deferred> {
+    Ok(itsdangerous_b64decode_small::<8>(ts, mode)?
+        .and_then(|(raw, len)| bytes_to_int(&raw[..len])))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vectors come from CPython 3.11 (3.13 decodes alike).
+    const MODE: B64Mode = B64Mode::ENDS_AT_PADDING;
 
     // Vectors produced by itsdangerous 2.2.0 on CPython 3.11.7:
     //
@@ -757,7 +780,7 @@ mod tests {
             k.sign_into(payload, *ts, &mut out).unwrap();
             assert_eq!(&out[1..], *expected);
             // Whatever was signed verifies and round-trips.
-            let got = k.unsign(expected, None, 0).unwrap();
+            let got = k.unsign(expected, None, 0, MODE).unwrap();
             assert_eq!((got.payload, got.timestamp), (*payload, *ts));
         }
     }
@@ -767,7 +790,7 @@ mod tests {
         let k = keys();
         for (signed, max_age, now, expected) in unsign_vectors() {
             assert_eq!(
-                k.unsign(signed, max_age, now),
+                k.unsign(signed, max_age, now, MODE),
                 expected,
                 "{:?} max_age={max_age:?} now={now}",
                 String::from_utf8_lossy(signed)
@@ -783,10 +806,10 @@ mod tests {
         let mut by_old = Vec::new();
         old_only.sign_into(b"payload", TS, &mut by_old).unwrap();
         // A cookie signed by a fallback key still verifies...
-        assert!(rotated.unsign(&by_old, Some(10), TS as i64).is_ok());
+        assert!(rotated.unsign(&by_old, Some(10), TS as i64, MODE).is_ok());
         // ...but not once the fallback is dropped.
         assert!(matches!(
-            new_only.unsign(&by_old, None, 0),
+            new_only.unsign(&by_old, None, 0, MODE),
             Err(UnsignError::BadTimeSignature { .. })
         ));
         // Signing always uses the current (last) key.
@@ -810,7 +833,7 @@ mod tests {
         for i in 0..signed.len() {
             let mut t = signed.clone();
             t[i] ^= 0x01;
-            let r = k.unsign(&t, None, TS as i64);
+            let r = k.unsign(&t, None, TS as i64, MODE);
             // Flipping a bit in the last signature char may leave the decoded
             // bytes unchanged (unused low bits), which stock accepts too.
             if r.is_ok() {
@@ -832,8 +855,87 @@ mod tests {
             b"a.====.b",
         ];
         for s in samples {
-            let _ = k.unsign(s, Some(i64::MIN), i64::MAX);
-            let _ = k.unsign(s, Some(i64::MAX), i64::MIN);
+            for mode in B64Mode::ALL {
+                let _ = k.unsign(s, Some(i64::MIN), i64::MAX, mode);
+                let _ = k.unsign(s, Some(i64::MAX), i64::MIN, mode);
+            }
+        }
+    }
+
+    fn signed(payload: &[u8], ts: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        keys().sign_into(payload, ts, &mut out).unwrap();
+        out
+    }
+
+    /// `payload.ts.sig` with `sig` changed by `edit`.
+    fn with_sig(payload: &[u8], ts: &[u8], edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+        let good = signed(payload, TS);
+        let pos = good.iter().rposition(|&c| c == SEP).unwrap();
+        let mut sig = good[pos + 1..].to_vec();
+        edit(&mut sig);
+        [payload, b".", ts, b".", &sig].concat()
+    }
+
+    /// A `=` inserted into the 27-character signature: 28 characters, so
+    /// itsdangerous appends no padding, and only CPython 3.15's decoder
+    /// (padding optional) still reads the 20 bytes (3.13 and 3.14 stock
+    /// loads alike).
+    #[test]
+    fn inserted_pad_in_signature_verifies_only_where_padding_is_optional() {
+        let cookie = with_sig(b"eyJhIjoxfQ", b"ZVPxAA", |sig| sig.insert(5, b'='));
+        let expected: [bool; 3] = [false, false, true];
+        let modes = [
+            B64Mode::ENDS_AT_PADDING,
+            B64Mode::PADDING_AT_END,
+            B64Mode::PADDING_OPTIONAL,
+        ];
+        for (mode, ok) in modes.into_iter().zip(expected) {
+            let r = keys().unsign(&cookie, None, TS as i64, mode);
+            assert_eq!(r.is_ok(), ok, "{mode:?}: {r:?}");
+        }
+    }
+
+    /// A timestamp with a pad inside, as a bad signature carries it:
+    /// `date_signed` is set where the pad ends decoding (CPython 3.13: the
+    /// two bytes before it), `None` where decoding goes on and fails (3.14,
+    /// 3.15: five data characters).
+    #[test]
+    fn pad_inside_timestamp_of_a_bad_signature() {
+        let cookie = with_sig(b"eyJhIjoxfQ", b"ZeB=8A", |sig| sig[0] ^= 1);
+        for (mode, ts) in [
+            (B64Mode::ENDS_AT_PADDING, Some(0x65e0)),
+            (B64Mode::PADDING_AT_END, None),
+            (B64Mode::PADDING_OPTIONAL, None),
+        ] {
+            match keys().unsign(&cookie, None, TS as i64, mode) {
+                Err(UnsignError::BadTimeSignature { timestamp, .. }) => {
+                    assert_eq!(timestamp, ts, "{mode:?}");
+                }
+                r => panic!("{mode:?}: {r:?}"),
+            }
+        }
+    }
+
+    /// `+` or `/` in the signature or the timestamp is deferred where the
+    /// decoder warns about them; in the payload it is not decoded by unsign.
+    #[test]
+    fn plus_slash_defers_where_the_decoder_warns() {
+        let in_sig = with_sig(b"eyJhIjoxfQ", b"ZVPxAA", |sig| sig.insert(3, b'+'));
+        let in_ts = with_sig(b"eyJhIjoxfQ", b"ZVP/xAA", |_| {});
+        for mode in B64Mode::ALL {
+            for cookie in [&in_sig, &in_ts] {
+                let r = keys().unsign(cookie, None, TS as i64, mode);
+                assert_eq!(
+                    r == Err(UnsignError::Deferred),
+                    mode.warns_on_plus_slash,
+                    "{mode:?} {r:?}"
+                );
+            }
+        }
+        let payload = signed(b"eyJhIjox+Q", TS);
+        for mode in B64Mode::ALL {
+            assert!(keys().unsign(&payload, None, TS as i64, mode).is_ok());
         }
     }
 }

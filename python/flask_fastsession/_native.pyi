@@ -19,6 +19,8 @@ __all__ = [
     "compress",
     "set_deflater",
     "deflater",
+    "set_base64_mode",
+    "base64_mode",
     "expires_header",
     "set_payload_memo",
     "payload_memo_enabled",
@@ -124,6 +126,21 @@ def set_deflater(name: t.Literal["native", "interpreter"]) -> None:
 
 def deflater() -> t.Literal["native", "interpreter"]:
     """The deflater in use."""
+
+def set_base64_mode(
+    padding: t.Literal["ends-decoding", "checked-at-end", "optional"] | None,
+    warns_on_plus_slash: bool,
+) -> None:
+    """Choose how ``SessionCodec.loads`` decodes base64, as the running
+    interpreter's ``base64.urlsafe_b64decode`` does: what ``=`` does (None:
+    no native decoder reproduces it, stock code answers every ``loads``),
+    and whether input with ``+`` or ``/`` is left to stock code (the
+    interpreter warns about it). ``_checks`` calls it once at import; calling
+    it again is for tests only. Forgets the JSON memo."""
+
+def base64_mode() -> tuple[t.Literal["ends-decoding", "checked-at-end", "optional"] | None, bool]:
+    """``(padding, warns_on_plus_slash)`` as last set; ``(None, False)``
+    before that."""
 
 def expires_header(now: datetime, lifetime: timedelta) -> str | None: ...
 def set_payload_memo(enabled: bool) -> None: ...

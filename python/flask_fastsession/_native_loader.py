@@ -98,6 +98,15 @@ def _deflater() -> str:
     return "interpreter"
 
 
+def _set_base64_mode(padding: str | None, warns_on_plus_slash: bool) -> None:
+    """Nothing decodes natively here: nothing to choose."""
+
+
+def _base64_mode() -> tuple[str | None, bool]:
+    """No native decoder: stock code decodes."""
+    return None, False
+
+
 def _set_payload_memo(enabled: bool) -> None:
     """No memo here: nothing to switch."""
 
@@ -150,6 +159,8 @@ def _standin(module: t.Any, reason: str) -> types.ModuleType:
         ZLIB_LINKAGE=getattr(module, "ZLIB_LINKAGE", "unknown"),
         set_deflater=_set_deflater,
         deflater=_deflater,
+        set_base64_mode=_set_base64_mode,
+        base64_mode=_base64_mode,
         expires_header=_expires_header,
         set_payload_memo=_set_payload_memo,
         payload_memo_enabled=_payload_memo_enabled,

@@ -10,8 +10,8 @@ use crate::limits::MAX_TIMESTAMP;
 use crate::payload;
 use crate::py::dumps::{Dumper, Options};
 use crate::py::errors::{guarded, swallowed_by_open_session, unsign_error, Stop};
-use crate::py::{deflate, loads, objects, sentinels};
-use crate::signing::Keys;
+use crate::py::{b64mode, deflate, loads, objects, sentinels};
+use crate::signing::{Keys, UnsignError};
 
 /// The URL-safe timed signing serializer Flask builds per call, built once
 /// per key list: `dumps_for` and `loads` of the session cookie value.
@@ -207,16 +207,21 @@ impl SessionCodec {
             Some(max_age.extract::<i64>().map_err(|_| Stop::Stock)?)
         };
         let now = now.extract::<i64>().map_err(|_| Stop::Stock)?;
-        match self.keys.unsign(bytes, max_age, now) {
+        // No native decoder reproduces this interpreter's base64: stock decodes.
+        let mode = b64mode::get().ok_or(Stop::Stock)?;
+        match self.keys.unsign(bytes, max_age, now, mode) {
             Ok(unsigned) => {
                 if unsigned.timestamp > MAX_TIMESTAMP {
                     return Err(Stop::Stock);
                 }
-                // Stock code decides about a segment that does not decode.
-                let json = payload::decode_memo(unsigned.payload).ok_or(Stop::Stock)?;
+                // Stock code decides about a segment that does not decode (or
+                // that the interpreter's decoder would warn about).
+                let json = payload::decode_memo(unsigned.payload, mode).ok_or(Stop::Stock)?;
                 let text = std::str::from_utf8(&json).map_err(|_| Stop::Stock)?;
                 loads::loads_tagged(py, text)
             }
+            // Stock decodes a segment the interpreter's decoder warns about.
+            Err(UnsignError::Deferred) => Err(Stop::Stock),
             Err(err) => {
                 if quiet {
                     if swallowed_by_open_session(&err) {

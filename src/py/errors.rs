@@ -280,6 +280,8 @@ fn build(py: Python<'_>, err: &UnsignError<'_>) -> PyResult<PyErr> {
             Some(payload),
             None,
         ),
+        // The codec hands these to stock code before asking for an exception.
+        UnsignError::Deferred => unreachable!("a deferred unsign has no exception of its own"),
         UnsignError::Expired {
             payload,
             timestamp,
@@ -310,6 +312,7 @@ fn build(py: Python<'_>, err: &UnsignError<'_>) -> PyResult<PyErr> {
 pub(crate) fn swallowed_by_open_session(err: &UnsignError<'_>) -> bool {
     match *err {
         UnsignError::Expired { timestamp, .. } => timestamp <= MAX_TIMESTAMP,
+        UnsignError::Deferred => false,
         _ => true,
     }
 }

@@ -1,6 +1,7 @@
 //! The pyo3 edge: walking and building Python objects, exceptions, and the
 //! classes and functions `flask_fastsession._native` exports.
 
+pub(crate) mod b64mode;
 pub(crate) mod codec;
 pub(crate) mod deflate;
 pub(crate) mod dumps;

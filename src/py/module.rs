@@ -28,6 +28,25 @@ fn deflater() -> &'static str {
     crate::py::deflate::name()
 }
 
+/// How native `loads` decodes base64: `padding` is "ends-decoding",
+/// "checked-at-end", "optional", or None when no native decoder reproduces
+/// the interpreter's `base64.urlsafe_b64decode` (stock code then answers
+/// every `loads`); `warns_on_plus_slash` hands input with `+` or `/` to stock
+/// code. Chosen once at import by `flask_fastsession._checks`; calling it
+/// again is for tests. Forgets the JSON memo.
+#[pyfunction]
+#[pyo3(signature = (padding, warns_on_plus_slash))]
+fn set_base64_mode(padding: Option<&str>, warns_on_plus_slash: bool) -> PyResult<()> {
+    crate::py::b64mode::set(padding, warns_on_plus_slash)
+}
+
+/// `(padding, warns_on_plus_slash)` as `set_base64_mode` took them;
+/// `(None, False)` while no mode is set.
+#[pyfunction]
+fn base64_mode() -> (Option<&'static str>, bool) {
+    crate::py::b64mode::describe()
+}
+
 /// `http_date(now + lifetime)` for an aware UTC `now` and a timedelta, or
 /// None when stock code must compute it.
 #[pyfunction]
@@ -125,6 +144,8 @@ pub(crate) fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compress, m)?)?;
     m.add_function(wrap_pyfunction!(set_deflater, m)?)?;
     m.add_function(wrap_pyfunction!(deflater, m)?)?;
+    m.add_function(wrap_pyfunction!(set_base64_mode, m)?)?;
+    m.add_function(wrap_pyfunction!(base64_mode, m)?)?;
     m.add_function(wrap_pyfunction!(expires_header, m)?)?;
     m.add_function(wrap_pyfunction!(set_payload_memo, m)?)?;
     m.add_function(wrap_pyfunction!(payload_memo_enabled, m)?)?;
