@@ -24,6 +24,7 @@ swapped; the ones that fail with stock are listed, not compared.
     $ make matrix
     $ python scripts/matrix.py --only 2.3 -- -x -k fallback
     $ python scripts/matrix.py --only 3.1.3 --flask-tests-only
+    $ python scripts/matrix.py --flask-tests-only --all-flask-tests
 
 Exits with status 1 if any version fails (or its set-up does), 0 otherwise.
 Skipped tests are expected on older Flask: the suite skips what the
