@@ -48,7 +48,7 @@ pythons: ## make test on every supported CPython found (pyenv), each in its own 
 	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) PYTHONS_HYPOTHESIS_PROFILE=$(PYTHONS_HYPOTHESIS_PROFILE) \
 		$(PYTHON) scripts/pythons.py
 
-matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)
+matrix: ## Differential suite, and Flask's session tests stock vs swapped, per supported Flask (.matrix/)
 	$(PYTHON) scripts/matrix.py
 
 lint: lint-rust lint-python ## cargo fmt, clippy -D warnings, notices, ruff, mypy --strict, stubtest, mypy on tests

@@ -1,5 +1,5 @@
-"""What ``matrix.py`` and ``pythons.py`` share: test counts read from
-pytest's JUnit XML, and the summary table they print."""
+"""What ``matrix.py`` and ``pythons.py`` share: test counts and outcomes
+read from pytest's JUnit XML, and the summary table they print."""
 
 from __future__ import annotations
 
@@ -28,6 +28,26 @@ def read_junit(path: Path, result: t.Any) -> None:
             result.skips[children["skipped"].get("message", "(no reason)")] += 1
         else:
             result.passed += 1
+
+
+#: The outcomes of :func:`outcomes`, least severe first.
+_SEVERITY = ("passed", "skipped", "failed", "error")
+#: The JUnit elements of a ``testcase`` that say it did not pass.
+_OUTCOME_OF_TAG = {"skipped": "skipped", "failure": "failed", "error": "error"}
+
+
+def outcomes(path: Path) -> dict[str, str]:
+    """Each test in the JUnit file at ``path`` (``classname::name``) and its
+    outcome: ``"passed"``, ``"skipped"``, ``"failed"`` or ``"error"``. A test
+    reported twice (an error in its teardown after it ran) keeps the worse."""
+    found: dict[str, str] = {}
+    for case in ET.parse(path).getroot().iter("testcase"):
+        name = f"{case.get('classname', '')}::{case.get('name', '')}"
+        tags = [_OUTCOME_OF_TAG[child.tag] for child in case if child.tag in _OUTCOME_OF_TAG]
+        outcome = max(tags, key=_SEVERITY.index, default="passed")
+        if name not in found or _SEVERITY.index(outcome) > _SEVERITY.index(found[name]):
+            found[name] = outcome
+    return found
 
 
 def table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -11,10 +11,20 @@ the package, never the source tree. Then pytest runs the whole suite in each
 environment and a summary table is printed, with the failing tests of each
 version.
 
+Each release's own session tests run there too, from its sdist (downloaded
+once into ``.matrix/sdists``, its ``tests/`` extracted into
+``.matrix/flask-tests/``): the modules and tests :data:`FLASK_TESTS` lists,
+twice, with stock and with :class:`~flask_fastsession.FastSessionInterface`
+as the default interface of every app (the pytest plugin in
+``scripts/flask_tests``). Every test that passes with stock must pass
+swapped; the ones that fail with stock are listed, not compared.
+
 .. code-block:: text
 
     $ make matrix
     $ python scripts/matrix.py --only 2.3 -- -x -k fallback
+    $ python scripts/matrix.py --only 3.1.3 --flask-tests-only
+    $ python scripts/matrix.py --flask-tests-only --all-flask-tests
 
 Exits with status 1 if any version fails (or its set-up does), 0 otherwise.
 Skipped tests are expected on older Flask: the suite skips what the
@@ -27,15 +37,19 @@ import argparse
 import collections
 import dataclasses
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import typing as t
 from pathlib import Path
 
 from _results import counts
+from _results import outcomes
 from _results import read_junit
 from _results import table
 
@@ -43,9 +57,43 @@ ROOT = Path(__file__).resolve().parent.parent
 MATRIX_DIR = ROOT / ".matrix"
 WHEEL_DIR = MATRIX_DIR / "wheels"
 TARGET_DIR = MATRIX_DIR / "target"
+SDIST_DIR = MATRIX_DIR / "sdists"
+FLASK_TESTS_DIR = MATRIX_DIR / "flask-tests"
+#: Where the pytest plugin for Flask's tests is (``-p fastsession_flask_tests``).
+PLUGIN_DIR = ROOT / "scripts" / "flask_tests"
 
-#: Test tools, the same ones the Makefile installs into .venv.
-TOOLS: tuple[str, ...] = ("pytest>=8", "hypothesis>=6.100", "freezegun>=1.5")
+#: Test tools, the same ones the Makefile installs into .venv, and greenlet
+#: for the greenlet tests among Flask's own (skipped without it).
+TOOLS: tuple[str, ...] = ("pytest>=8", "hypothesis>=6.100", "freezegun>=1.5", "greenlet>=3")
+
+#: Flask's own tests that use the session, per module of a release's
+#: ``tests/``: a regex searched in each test's id after the file name
+#: (``TestStreaming::test_stream_keeps_session``). A module a release does not
+#: have is left out there. Every request opens and saves a session, so the rest
+#: of Flask's tests go through the swapped interface too, but test no more of it;
+#: they are left out to keep ``make matrix`` fast. So are test_session_interface
+#: (a ``SessionInterface`` of its own, which the swap does not replace) and
+#: test_json_tag (the tagged JSON serializer alone, no interface).
+FLASK_TESTS: dict[str, str] = {
+    # Every test_session_*: cookie attributes and path, expiry, refresh, Vary,
+    # special types, key fallbacks, session.accessed; test_missing_session
+    # (no secret key), flashing (kept in the session) and the MAX_COOKIE_SIZE
+    # warning.
+    "test_basic.py": r"session|flash|max_cookie_size",
+    # session_transaction, its errors and context, a session across a redirect.
+    "test_testing.py": r"session",
+    # The session copied into greenlets, a failing open_session, a subclass
+    # with a dynamic cookie name (both keep their own interface).
+    "test_reqctx.py": r"session|greenlet",
+    # A streamed response keeps the session.
+    "test_helpers.py": r"session",
+    # session in the template context.
+    "test_templating.py": r"test_standard_context",
+    # message_flashed, flashing inside session_transaction.
+    "test_signals.py": r"flash",
+    # session opened before URL converters run.
+    "test_converters.py": r"test_context_available",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,12 +126,17 @@ class Entry:
 #: Both are tested with Flask 3.1 only.
 _QUART = ("quart==0.22.0; python_version >= '3.11'", "quart==0.20.0; python_version < '3.11'")
 
-#: Oldest first. 3.1.0 is there because 3.1.1 changed the order in which
-#: SECRET_KEY_FALLBACKS are tried.
+#: Oldest first: the last 2.3 and 3.0, and every 3.1, as each changed
+#: sessions: 3.1.0 added SECRET_KEY_FALLBACKS and Partitioned, 3.1.1 changed
+#: the order in which the fallbacks are tried, 3.1.2 the test client's session
+#: after ``follow_redirects``, and 3.1.3 tracks ``session.accessed`` through
+#: the request context.
 MATRIX: tuple[Entry, ...] = (
     Entry("2.3.3", "2.3.8", "2.1.2"),
     Entry("3.0.3", "3.0.6", "2.2.0"),
     Entry("3.1.0", "3.1.3", "2.2.0", _QUART),
+    Entry("3.1.1", "3.1.3", "2.2.0", _QUART),
+    Entry("3.1.2", "3.1.3", "2.2.0", _QUART),
     Entry("3.1.3", "3.1.9", "2.2.0", _QUART),
 )
 
@@ -202,18 +255,23 @@ def versions_of(py: Path) -> str:
     return out.stdout.strip()
 
 
-def run_entry(entry: Entry, python: str, wheel: Path, pytest_args: list[str]) -> Result:
+def setup_entry(entry: Entry, python: str, wheel: Path) -> Path:
+    """The venv of ``entry`` with the wheel installed: its interpreter.
+
+    :raises subprocess.CalledProcessError: a step failed.
+    """
+    log(f"{entry.name}: {', '.join(entry.requirements)}")
+    py = ensure_venv(MATRIX_DIR / entry.name, python, [*entry.requirements, *TOOLS])
+    install_wheel(py, wheel)
+    print("    " + versions_of(py), flush=True)
+    return py
+
+
+def run_entry(entry: Entry, py: Path, pytest_args: list[str]) -> Result:
+    """The differential suite in ``entry``'s venv."""
     result = Result(entry)
     venv = MATRIX_DIR / entry.name
-    log(f"{entry.name}: {', '.join(entry.requirements)}")
-    try:
-        py = ensure_venv(venv, python, [*entry.requirements, *TOOLS])
-        install_wheel(py, wheel)
-        print("    " + versions_of(py), flush=True)
-    except subprocess.CalledProcessError as e:
-        result.status = "setup failed"
-        result.note = f"exit {e.returncode}: {' '.join(map(str, e.cmd))}"
-        return result
+    log(f"{entry.name}: the differential suite")
     junit = venv / "junit.xml"
     junit.unlink(missing_ok=True)
     env = dict(os.environ)
@@ -235,6 +293,185 @@ def run_entry(entry: Entry, python: str, wheel: Path, pytest_args: list[str]) ->
     else:
         result.status = f"pytest exit {proc.returncode}"
     return result
+
+
+@dataclasses.dataclass
+class FlaskTestsResult:
+    """A release's own session tests, run with stock and swapped."""
+
+    entry: Entry
+    status: str = "not run"
+    #: Test id -> "passed", "failed", "error" or "skipped", per run.
+    stock: dict[str, str] = dataclasses.field(default_factory=dict)
+    swapped: dict[str, str] = dataclasses.field(default_factory=dict)
+    seconds: float = 0.0
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def regressions(self) -> list[str]:
+        """The tests that pass with stock and do not swapped (or did not run)."""
+        return [
+            f"{name} ({self.swapped.get(name, 'not run')})"
+            for name, outcome in self.stock.items()
+            if outcome == "passed" and self.swapped.get(name) != "passed"
+        ]
+
+    @property
+    def stock_failures(self) -> list[str]:
+        """The tests that fail with stock: not compared."""
+        return [
+            f"{name} ({outcome} stock, {self.swapped.get(name, 'not run')} swapped)"
+            for name, outcome in self.stock.items()
+            if outcome in ("failed", "error")
+        ]
+
+
+def _tally(run: dict[str, str]) -> str:
+    c = collections.Counter(run.values())
+    return f"{c['passed']}/{c['failed'] + c['error']}/{c['skipped']}"
+
+
+def flask_sdist(entry: Entry, py: Path) -> Path:
+    """The sdist of ``entry``'s Flask, downloaded once into ``.matrix/sdists``
+    (pip checks it against the index's hash)."""
+    found = sorted(SDIST_DIR.glob(f"[Ff]lask-{entry.flask}.tar.gz"))
+    if found:
+        return found[0]
+    SDIST_DIR.mkdir(parents=True, exist_ok=True)
+    # The sdist comes from the index, never from a local wheel directory.
+    env = {k: v for k, v in os.environ.items() if k not in ("PIP_FIND_LINKS", "PIP_NO_INDEX")}
+    with tempfile.TemporaryDirectory(dir=SDIST_DIR) as tmp:
+        pip: list[str | os.PathLike[str]] = [py, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:"]
+        run([*pip, "-d", tmp, f"flask=={entry.flask}"], env=env)
+        got = sorted(Path(tmp).glob("*.tar.gz"))
+        if len(got) != 1:
+            raise SystemExit(f"expected one sdist of flask {entry.flask}, got {[p.name for p in got]}")
+        return got[0].replace(SDIST_DIR / got[0].name)
+
+
+def flask_tests(entry: Entry, sdist: Path) -> Path:
+    """``tests/`` and ``pyproject.toml`` (pytest's configuration) of ``sdist``,
+    extracted once into ``.matrix/flask-tests/<name>``. Not its ``src/``: the
+    tests import the Flask installed in the venv."""
+    dest = FLASK_TESTS_DIR / entry.name
+    digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
+    stamp = dest / ".sdist-sha256"
+    if stamp.exists() and stamp.read_text() == digest:
+        return dest
+    shutil.rmtree(dest, ignore_errors=True)
+    FLASK_TESTS_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=FLASK_TESTS_DIR))
+    try:
+        with tarfile.open(sdist) as tar:
+            members = []
+            for member in tar.getmembers():
+                _, _, inner = member.name.partition("/")
+                if inner == "pyproject.toml" or inner.startswith("tests/"):
+                    member.name = inner
+                    members.append(member)
+            # The "data" filter (refuse links out of tmp, absolute paths) is
+            # in every Python since 3.10.12 and 3.11.4.
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tmp, members=members, filter="data")
+            else:
+                tar.extractall(tmp, members=members)
+        if not (tmp / "tests" / "conftest.py").exists():
+            raise SystemExit(f"{sdist.name} has no tests/conftest.py")
+        (tmp / ".sdist-sha256").write_text(digest)
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def run_flask_tests(entry: Entry, py: Path, everything: bool = False) -> FlaskTestsResult:
+    """Run ``entry``'s own session tests with stock, then swapped; compare.
+
+    :param everything: run all of the release's tests, not only :data:`FLASK_TESTS`.
+    """
+    result = FlaskTestsResult(entry)
+    log(f"{entry.name}: Flask's own session tests, stock then swapped")
+    start = time.monotonic()
+    try:
+        tests = flask_tests(entry, flask_sdist(entry, py))
+    except subprocess.CalledProcessError as e:
+        result.status = "setup failed"
+        result.note = f"exit {e.returncode}: {' '.join(map(str, e.cmd))}"
+        return result
+    modules = [m for m in FLASK_TESTS if (tests / "tests" / m).exists()]
+    if missing := [m for m in FLASK_TESTS if m not in modules]:
+        result.note = f"not in this release: {', '.join(missing)}"
+    if everything:
+        modules, result.note = [], "all of the release's tests"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(PLUGIN_DIR), env.get("PYTHONPATH"))))
+    env.pop("VIRTUAL_ENV", None)
+    base = [
+        str(py), "-m", "pytest", "-q", "--tb=short", "-p", "no:cacheprovider",
+        "-p", "fastsession_flask_tests", "-o", "junit_family=xunit2",
+        *(f"--select-tests={m}={FLASK_TESTS[m]}" for m in modules),
+    ]  # fmt: skip
+    report = tests / "swap-report.json"
+    report.unlink(missing_ok=True)
+    runs = {"stock": result.stock, "swapped": result.swapped}
+    for label, into in runs.items():
+        junit = tests / f"junit-{label}.xml"
+        junit.unlink(missing_ok=True)
+        extra = ["--swap-session-interface", f"--swap-report={report}"] if label == "swapped" else []
+        cmd = [*base, *extra, f"--junitxml={junit}", *([f"tests/{m}" for m in modules] or ["tests"])]
+        print(f"    {label}: $ {' '.join(cmd)}", flush=True)
+        proc = subprocess.run(cmd, cwd=tests, env=env)
+        if junit.exists():
+            into.update(outcomes(junit))
+        if proc.returncode not in (0, 1):
+            result.status = f"pytest exit {proc.returncode} ({label})"
+    result.seconds = time.monotonic() - start
+    if result.status != "not run":
+        return result
+    checks = json.loads(report.read_text()) if report.exists() else {}
+    if not any(o == "passed" for o in result.stock.values()):
+        result.status = "no test passed stock"
+    elif not checks.get("default_kept") or not checks.get("native_taken"):
+        result.status = "swap not in effect"
+        result.note = "; ".join(filter(None, (result.note, f"swap checks: {checks or 'no report'}")))
+    elif result.regressions:
+        result.status = "FAILED"
+    else:
+        result.status = "ok"
+    return result
+
+
+def flask_tests_summary(results: list[FlaskTestsResult]) -> str:
+    head = ("flask", "result", "tests", "stock p/f/s", "swapped p/f/s", "pass stock, not swapped", "time")
+    rows = [
+        (
+            r.entry.flask,
+            r.status,
+            str(len(r.stock)),
+            _tally(r.stock),
+            _tally(r.swapped),
+            str(len(r.regressions)),
+            f"{r.seconds:.0f}s",
+        )
+        for r in results
+    ]
+    lines = table(head, rows)
+    lines.append("(p/f/s: passed / failed or error / skipped)")
+    for r in results:
+        if r.note:
+            lines.append(f"\nflask {r.entry.flask}: {r.note}")
+        if r.regressions:
+            lines.append(f"\nflask {r.entry.flask}: {len(r.regressions)} pass with stock, not swapped")
+            lines.extend(f"    {name}" for name in r.regressions)
+        if r.stock_failures:
+            lines.append(f"\nflask {r.entry.flask}: {len(r.stock_failures)} fail with stock (not compared)")
+            lines.extend(f"    {name}" for name in r.stock_failures)
+    return "\n".join(lines)
 
 
 def summary(results: list[Result]) -> str:
@@ -266,6 +503,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PREFIX",
         help="run only the Flask versions starting with PREFIX (repeatable)",
     )
+    part = parser.add_mutually_exclusive_group()
+    part.add_argument("--no-flask-tests", action="store_true", help="run only the differential suite")
+    part.add_argument(
+        "--flask-tests-only", action="store_true", help="run only each release's own session tests, not the suite"
+    )
+    parser.add_argument(
+        "--all-flask-tests", action="store_true", help="run all of each release's own tests, not only the session ones"
+    )
     parser.add_argument("--list", action="store_true", help="print the matrix and exit")
     parser.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -284,12 +529,32 @@ def main(argv: list[str] | None = None) -> int:
     except subprocess.CalledProcessError as e:
         print(f"wheel build failed (exit {e.returncode})", file=sys.stderr)
         return 1
-    results = [run_entry(e, python, wheel, args.pytest_args) for e in entries]
-    print("\n" + "=" * 72)
-    print("Version matrix: differential suite, stock vs fast")
-    print("=" * 72)
-    print(summary(results))
-    return 0 if all(r.ok for r in results) else 1
+    results: list[Result] = []
+    flask_results: list[FlaskTestsResult] = []
+    for entry in entries:
+        try:
+            py = setup_entry(entry, python, wheel)
+        except subprocess.CalledProcessError as e:
+            note = f"exit {e.returncode}: {' '.join(map(str, e.cmd))}"
+            results.append(Result(entry, status="setup failed", note=note))
+            flask_results.append(FlaskTestsResult(entry, status="setup failed", note=note))
+            continue
+        if not args.flask_tests_only:
+            results.append(run_entry(entry, py, args.pytest_args))
+        if not args.no_flask_tests:
+            flask_results.append(run_flask_tests(entry, py, args.all_flask_tests))
+    if not args.flask_tests_only:
+        print("\n" + "=" * 72)
+        print("Version matrix: differential suite, stock vs fast")
+        print("=" * 72)
+        print(summary(results))
+    if not args.no_flask_tests:
+        print("\n" + "=" * 72)
+        print("Version matrix: Flask's own session tests, stock vs swapped (FastSessionInterface)")
+        print("=" * 72)
+        print(flask_tests_summary(flask_results))
+    ok = all(r.ok for r in results) and all(r.ok for r in flask_results)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
