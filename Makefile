@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 # Extra pytest arguments for `make test` (scripts/pythons.py passes --junitxml).
 PYTEST_ARGS ?=
-# Quart 0.20 on Python 3.10, 0.22 on 3.11+; tomllib is tomli before 3.11.
+# Quart 0.20 on Python 3.10, 0.22 on 3.11 and 3.12, 0.23 on 3.13+; tomllib is tomli before 3.11.
 DEV_PACKAGES := "maturin>=1.9.2,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2" \
 	"quart>=0.20" "tomli>=1.1; python_version < '3.11'"
 MYPY := "mypy>=1.11"
@@ -35,8 +35,9 @@ demo: develop ## Run the demo app: stock vs fast Set-Cookie headers side by side
 
 test: test-rust test-python ## Run all tests (cargo test + pytest)
 
+# PYO3_PYTHON: the tests link $(PYTHON)'s libpython (sid's chroot has no python3).
 test-rust: ## Unit tests of the pure-Rust core
-	cargo test --lib -q
+	PYO3_PYTHON=$(PYTHON) cargo test --lib -q
 
 test-python: develop ## Differential tests against stock Flask (slow soaks included)
 	FASTSESSION_SLOW=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q $(PYTEST_ARGS)

@@ -66,7 +66,7 @@ run() {
     printf -v cmd '%q ' "$@"
     # shellcheck disable=SC2016
     CARGO_BIN="$cargo_home/bin" CARGO_HOME_IN="$cargo_home" RUSTUP_HOME_IN="$rustup_home" \
-        PIP_LINKS="${PIP_FIND_LINKS:-}" HYP="${HYPOTHESIS_PROFILE:-ci}" TARGET="$ROOT/target/sid" \
+        PIP_LINKS="${PIP_FIND_LINKS:-}" HYP="${HYPOTHESIS_PROFILE:-ci}" TARGET="${SID_CARGO_TARGET_DIR:-$ROOT/target/sid}" \
         PWD_IN="$PWD" unshare --mount --propagation private -- bash -euc '
         root=$1; shift; cmd=$1; shift
         for b in "$@"; do mkdir -p "$root$b"; mount --rbind "$b" "$root$b"; done
