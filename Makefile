@@ -42,11 +42,12 @@ test-rust: ## Unit tests of the pure-Rust core
 test-python: develop ## Differential tests against stock Flask (slow soaks included)
 	FASTSESSION_SLOW=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q $(PYTEST_ARGS)
 
-# `make pythons`: the hypothesis profile of the interpreters other than $(PYTHON).
+# `make pythons`: the hypothesis profile of the interpreters other than $(PYTHON), then
+# optionally X.Y=profile and newest=profile words ("ci-light newest=ci").
 PYTHONS_HYPOTHESIS_PROFILE ?= $(HYPOTHESIS_PROFILE)
 
-pythons: ## make test on every supported CPython found (pyenv), each in its own venv
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) PYTHONS_HYPOTHESIS_PROFILE=$(PYTHONS_HYPOTHESIS_PROFILE) \
+pythons: ## make test on every supported CPython found (pyenv; 3.14, 3.15: sid chroot), each in its own venv
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) PYTHONS_HYPOTHESIS_PROFILE="$(PYTHONS_HYPOTHESIS_PROFILE)" \
 		$(PYTHON) scripts/pythons.py
 
 matrix: ## Differential suite against each supported Flask release (venvs in .matrix/)

@@ -10,6 +10,8 @@
 # its bind mounts (/proc, /dev, the toolchain, this repository) in a private mount namespace
 # (`unshare -m`): they vanish when the command ends, so no mount outlives it and removing the
 # chroot can never reach the host's toolchain through one. Needs root (as CI is).
+# Inside, CARGO_TARGET_DIR is $SID_CARGO_TARGET_DIR (default target/sid): scripts/pythons.py
+# gives each interpreter its own, target/sid-3.X.
 # Debian's sid moves: nothing here pins a point release; read the version the interpreter reports.
 set -euo pipefail
 
