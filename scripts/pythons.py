@@ -34,6 +34,9 @@ turns the chroot off.
 ``PYTHONS_HYPOTHESIS_PROFILE`` (default: the same) to the others. The latter is a profile
 name, then optionally ``X.Y=profile`` or ``newest=profile`` words for single versions
 (``newest``: the newest one run): ``PYTHONS_HYPOTHESIS_PROFILE="ci-light newest=ci"``.
+``PYTHONS_SOAKS`` says which interpreters run the slow soaks (``FASTSESSION_SLOW=1``):
+``all`` (the default), ``none``, or words among ``default``, ``newest`` and ``X.Y``
+(``PYTHONS_SOAKS="default newest"``); the others run the suite without them.
 Exits with status 1 if any interpreter fails, 2 if none was found.
 """
 
@@ -100,6 +103,7 @@ class Interpreter:
 class Result:
     interpreter: Interpreter
     profile: str
+    soaks: bool = True
     status: str = "not run"
     passed: int = 0
     failed: int = 0
@@ -225,9 +229,9 @@ def find_interpreters(
 ) -> tuple[list[Interpreter], list[str]]:
     """One interpreter per supported minor version, and notes on what was passed over.
 
-    ``sid``: take the supported versions missing here (of ``only``, if given) from the
-    sid chroot if it can be used; ``create``: create it if it is not there yet (else
-    list them as pending).
+    ``sid``: take the supported versions missing here from the sid chroot if it can be
+    used; ``create``: create it if it is not there yet and one of them is in ``only``
+    (if given), else list them as pending.
     """
     supported = supported_versions()
     notes: list[str] = []
@@ -260,11 +264,14 @@ def find_interpreters(
         if current is None or (not current.default and version > current.version):
             found[minor] = interp
     missing = [v for v in supported if v not in found]
-    in_sid = [v for v in missing if v in sid_versions() and (not only or v in only)]
+    in_sid = [v for v in missing if v in sid_versions()]
     if in_sid:
         why_not = sid_usable(disabled=not sid)
         if why_not is None:
-            interps, sid_notes = sid_interpreters(in_sid, create)
+            # All of them (which is the newest counts for the profiles), but the chroot
+            # is created only for the versions wanted.
+            wanted = any(not only or v in only for v in in_sid)
+            interps, sid_notes = sid_interpreters(in_sid, create and wanted)
             notes.extend(sid_notes)
             found.update((i.minor, i) for i in interps)
             missing = [v for v in supported if v not in found]
@@ -290,8 +297,8 @@ def venv_version(venv: Path) -> str | None:
     return f"{m.group(1)}.{m.group(2)}" if m else "unknown"
 
 
-def run_one(interp: Interpreter, profile: str, make: str) -> Result:
-    result = Result(interp, profile)
+def run_one(interp: Interpreter, profile: str, soaks: bool, make: str) -> Result:
+    result = Result(interp, profile, soaks)
     junit = ROOT / interp.venv / "pythons-junit.xml"
     junit.unlink(missing_ok=True)
     cmd = [
@@ -300,6 +307,7 @@ def run_one(interp: Interpreter, profile: str, make: str) -> Result:
         f"PYTHON={interp.path}",
         f"VENV={interp.venv}",
         f"HYPOTHESIS_PROFILE={profile}",
+        f"FASTSESSION_SLOW={int(soaks)}",
         f"PYTEST_ARGS=--junitxml={junit} -o junit_family=xunit2",
     ]
     env = dict(os.environ)
@@ -327,8 +335,10 @@ def run_one(interp: Interpreter, profile: str, make: str) -> Result:
 
 
 def summary(results: list[Result]) -> str:
-    head = ("python", "venv", "profile", "result", "passed", "failed", "errors", "skipped", "time")
-    rows = [(r.interpreter.label, r.interpreter.venv, r.profile, *counts(r)) for r in results]
+    head = ("python", "venv", "profile", "soaks", "result", "passed", "failed", "errors", "skipped", "time")
+    rows = [
+        (r.interpreter.label, r.interpreter.venv, r.profile, "yes" if r.soaks else "no", *counts(r)) for r in results
+    ]
     lines = table(head, rows)
     for r in results:
         v = r.interpreter.minor
@@ -365,6 +375,19 @@ def profiles(interpreters: list[Interpreter], default_profile: str, others: str)
     return chosen
 
 
+def soaks(interpreters: list[Interpreter], spec: str) -> list[bool]:
+    """Whether each interpreter runs the slow soaks, from ``PYTHONS_SOAKS`` (see the module doc)."""
+    words = set(spec.split()) or {"all"}
+    newest = max((i.version for i in interpreters), default=None)
+    return [
+        "all" in words
+        or (i.default and "default" in words)
+        or (i.version == newest and "newest" in words)
+        or i.minor in words
+        for i in interpreters
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument(
@@ -385,22 +408,28 @@ def main(argv: list[str] | None = None) -> int:
     interpreters, notes = find_interpreters(args.python, sid=not args.no_sid, create=not args.list, only=args.only)
     for note in notes:
         print(f"note: {note}", flush=True)
-    if args.only:
-        interpreters = [i for i in interpreters if i.minor in args.only]
     default_profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
     other_profile = os.environ.get("PYTHONS_HYPOTHESIS_PROFILE", default_profile)
     chosen = profiles(interpreters, default_profile, other_profile)
+    with_soaks = soaks(interpreters, os.environ.get("PYTHONS_SOAKS", "all"))
+    # "newest" is the newest found, whatever --only keeps.
+    if args.only:
+        rows = [row for row in zip(interpreters, chosen, with_soaks, strict=True) if row[0].minor in args.only]
+        interpreters, chosen, with_soaks = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
     if args.list or not interpreters:
-        for i, profile in zip(interpreters, chosen, strict=True):
+        for i, profile, soak in zip(interpreters, chosen, with_soaks, strict=True):
             target = f", target/{i.target_dir.name}" if i.target_dir is not None else ""
-            print(f"Python {i.label}: {i.path} -> {i.venv}{target}, hypothesis profile {profile}")
+            extra = "" if soak else ", no slow soaks"
+            print(f"Python {i.label}: {i.path} -> {i.venv}{target}, hypothesis profile {profile}{extra}")
         return 0 if interpreters else 2
 
     make = shutil.which("make")
     if make is None:
         print("make is not installed", file=sys.stderr)
         return 1
-    results = [run_one(i, profile, make) for i, profile in zip(interpreters, chosen, strict=True)]
+    results = [
+        run_one(i, profile, soak, make) for i, profile, soak in zip(interpreters, chosen, with_soaks, strict=True)
+    ]
     print("\n" + "=" * 72)
     print("Supported Pythons: make test on each")
     print("=" * 72)
