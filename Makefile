@@ -39,8 +39,8 @@ test: test-rust test-python ## Run all tests (cargo test + pytest)
 test-rust: ## Unit tests of the pure-Rust core
 	PYO3_PYTHON=$(PYTHON) cargo test --lib -q
 
-# FASTSESSION_SLOW=0: without the slow soaks (memory, threads, memory limit: ~9 of the
-# suite's ~10 minutes with the ci-light profile); `make pythons` sets it per interpreter.
+# FASTSESSION_SLOW=0: without the slow soaks (memory and threads: ~7.5 of the suite's
+# ~10 minutes with the ci-light profile); `make pythons` sets it per interpreter.
 FASTSESSION_SLOW ?= 1
 
 test-python: develop ## Differential tests against stock Flask (slow soaks included)
