@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HYPOTHESIS_PROFILE ?= ci
 # Extra pytest arguments for `make test` (scripts/pythons.py passes --junitxml).
 PYTEST_ARGS ?=
-# Quart 0.20 on Python 3.10, 0.22 on 3.11+; tomllib is tomli before 3.11.
+# Quart 0.20 on Python 3.10, 0.22 on 3.11 and 3.12, 0.23 on 3.13+; tomllib is tomli before 3.11.
 DEV_PACKAGES := "maturin>=1.9.2,<2" "pytest>=8" "hypothesis>=6.100" "freezegun>=1.5" "flask>=3.1,<3.2" \
 	"quart>=0.20" "tomli>=1.1; python_version < '3.11'"
 MYPY := "mypy>=1.11"
@@ -35,17 +35,23 @@ demo: develop ## Run the demo app: stock vs fast Set-Cookie headers side by side
 
 test: test-rust test-python ## Run all tests (cargo test + pytest)
 
+# PYO3_PYTHON: the tests link $(PYTHON)'s libpython (sid's chroot has no python3).
 test-rust: ## Unit tests of the pure-Rust core
-	cargo test --lib -q
+	PYO3_PYTHON=$(PYTHON) cargo test --lib -q
+
+# FASTSESSION_SLOW=0: without the slow soaks (memory and threads: ~7.5 of the suite's
+# ~10 minutes with the ci-light profile); `make pythons` sets it per interpreter.
+FASTSESSION_SLOW ?= 1
 
 test-python: develop ## Differential tests against stock Flask (slow soaks included)
-	FASTSESSION_SLOW=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q $(PYTEST_ARGS)
+	FASTSESSION_SLOW=$(FASTSESSION_SLOW) HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q $(PYTEST_ARGS)
 
-# `make pythons`: the hypothesis profile of the interpreters other than $(PYTHON).
+# `make pythons`: the hypothesis profile of the interpreters other than $(PYTHON), then
+# optionally X.Y=profile and newest=profile words ("ci-light newest=ci").
 PYTHONS_HYPOTHESIS_PROFILE ?= $(HYPOTHESIS_PROFILE)
 
-pythons: ## make test on every supported CPython found (pyenv), each in its own venv
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) PYTHONS_HYPOTHESIS_PROFILE=$(PYTHONS_HYPOTHESIS_PROFILE) \
+pythons: ## make test on every supported CPython found (pyenv; 3.14, 3.15: sid chroot), each in its own venv
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) PYTHONS_HYPOTHESIS_PROFILE="$(PYTHONS_HYPOTHESIS_PROFILE)" \
 		$(PYTHON) scripts/pythons.py
 
 matrix: ## Differential suite, and Flask's session tests stock vs swapped, per supported Flask (.matrix/)

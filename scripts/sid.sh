@@ -10,6 +10,8 @@
 # its bind mounts (/proc, /dev, the toolchain, this repository) in a private mount namespace
 # (`unshare -m`): they vanish when the command ends, so no mount outlives it and removing the
 # chroot can never reach the host's toolchain through one. Needs root (as CI is).
+# Inside, CARGO_TARGET_DIR is $SID_CARGO_TARGET_DIR (default target/sid): scripts/pythons.py
+# gives each interpreter its own, target/sid-3.X.
 # Debian's sid moves: nothing here pins a point release; read the version the interpreter reports.
 set -euo pipefail
 
@@ -66,7 +68,7 @@ run() {
     printf -v cmd '%q ' "$@"
     # shellcheck disable=SC2016
     CARGO_BIN="$cargo_home/bin" CARGO_HOME_IN="$cargo_home" RUSTUP_HOME_IN="$rustup_home" \
-        PIP_LINKS="${PIP_FIND_LINKS:-}" HYP="${HYPOTHESIS_PROFILE:-ci}" TARGET="$ROOT/target/sid" \
+        PIP_LINKS="${PIP_FIND_LINKS:-}" HYP="${HYPOTHESIS_PROFILE:-ci}" TARGET="${SID_CARGO_TARGET_DIR:-$ROOT/target/sid}" \
         PWD_IN="$PWD" unshare --mount --propagation private -- bash -euc '
         root=$1; shift; cmd=$1; shift
         for b in "$@"; do mkdir -p "$root$b"; mount --rbind "$b" "$root$b"; done

@@ -4,6 +4,8 @@ Profiles (select with HYPOTHESIS_PROFILE, default ``dev``):
 
 - ``dev``: ~100 examples per property, for the edit-test loop.
 - ``ci``: 2000 examples per property, no deadline (CI machines are noisy).
+- ``ci-light``: 300 examples per property, otherwise ``ci``: CI's profile for the
+  interpreters other than the default and the newest (see ``.ci/run``).
 - ``thorough``: 100,000 examples per property, for a long soak.
 """
 
@@ -35,6 +37,13 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
     "ci",
     max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile(
+    "ci-light",
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
