@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 import typing as t
 from datetime import timedelta
 from unittest import mock
@@ -569,3 +571,56 @@ def test_provider_subclass_method_assigned_later() -> None:
         then = [differential.run_cycle(app, lambda s: s.__setitem__("n", 2)) for app in pair.both()]
     differential.assert_same_cycle(*then)
     assert then[0].set_cookies != first[0].set_cookies
+
+
+_NO_WATCHERS_SCRIPT = r"""
+import ctypes, sys
+CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+api = ctypes.pythonapi
+api.PyDict_AddWatcher.restype = ctypes.c_int
+api.PyDict_AddWatcher.argtypes = [CB]
+keep = []
+while True:
+    cb = CB(lambda *a: 0)
+    keep.append(cb)
+    try:
+        if api.PyDict_AddWatcher(cb) < 0:
+            break
+    except RuntimeError:  # "no more dict watcher IDs available"
+        break
+import freezegun
+from flask import Flask, session
+from flask.sessions import SecureCookieSessionInterface
+import flask_fastsession
+from flask_fastsession import FastSessionInterface, plan_answers
+
+def app(interface):
+    a = Flask("w")
+    a.secret_key = "k"
+    a.session_interface = interface
+    @a.get("/")
+    def view():
+        session["n"] = session.get("n", 0) + 1
+        return str(session["n"])
+    return a
+
+with freezegun.freeze_time("2026-01-01"):
+    out = []
+    for interface in (SecureCookieSessionInterface(), FastSessionInterface()):
+        client = app(interface).test_client()
+        out.append([(client.get("/").get_data(as_text=True), client.get_cookie("session").value) for _ in range(3)])
+assert out[0] == out[1], out
+answers = plan_answers()
+assert any(k.startswith("no plan: the stock code is not watched natively") for k in answers), answers
+assert answers["open: native"] == answers["save: native"] == 0, answers
+print("ok")
+"""
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="dict watchers exist from CPython 3.12")
+def test_no_dict_watcher_left_answers_as_stock() -> None:
+    """Every dict watcher of the interpreter taken by other code (CPython has
+    8): the package imports, makes no plan, says why, and answers as stock."""
+    proc = subprocess.run([sys.executable, "-c", _NO_WATCHERS_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("ok")

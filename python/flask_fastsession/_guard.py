@@ -35,6 +35,7 @@ import types
 import typing as t
 import zlib
 
+from ._native_loader import DictWatch as _StandinWatch
 from ._native_loader import native as _native
 
 #: Class attributes that carry no behaviour the native path stands in for.
@@ -134,12 +135,23 @@ class StockGuard:
 
     def __init__(self, owners: t.Iterable[tuple[t.Any, t.Iterable[str] | None]]) -> None:
         self._namespaces = [_Namespace(owner, names) for owner, names in owners]
-        self._watch = _native.DictWatch([ns.owner for ns in self._namespaces])
+        owners_list = [ns.owner for ns in self._namespaces]
+        #: Why there is no native watch (None: there is one).
+        self.unwatched: str | None = None
+        try:
+            self._watch: _native.DictWatch = _native.DictWatch(owners_list)
+            self._native_watch: _native.DictWatch | None = self._watch
+        except ValueError as e:  # no dict watcher left (CPython has 8 per interpreter)
+            self.unwatched = str(e)
+            self._watch = t.cast("_native.DictWatch", _StandinWatch(owners_list))
+            self._native_watch = None
 
     @property
-    def watch(self) -> _native.DictWatch:
-        """The native watch of the namespaces (for plans, which check it)."""
-        return self._watch
+    def watch(self) -> _native.DictWatch | None:
+        """The native watch of the namespaces (for plans, which check it);
+        None where none could be made (then no plan is made, and the
+        snapshot is compared on every call)."""
+        return self._native_watch
 
     @property
     def changed(self) -> t.Callable[[], list[tuple[int, int]] | None]:

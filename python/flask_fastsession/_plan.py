@@ -284,7 +284,7 @@ def make_plan(interface: t.Any, app: Flask, codec: _native.SessionCodec) -> _nat
         return None
     try:
         plan = _native.SessionPlan(description)
-    except ValueError as e:  # a class without a version tag
+    except ValueError as e:  # a class without a version tag, no dict watcher left
         count(f"no plan: {e}")
         return None
     if len(plans) >= PLAN_CACHE_SIZE:
@@ -322,12 +322,15 @@ def _describe(interface: t.Any, app: Flask, codec: _native.SessionCodec) -> Plan
     without_expires = template(attrs, False)
     if with_expires is None or without_expires is None:
         return "the cookie attributes make a header the template cannot hold"
+    watch = _STOCK_CODE.watch
+    if watch is None:
+        return f"the stock code is not watched natively ({_STOCK_CODE.unwatched})"
     response_class = app.response_class
     serializer = interface.serializer
     return PlanDescription(
         interface=interface,
         app=app,
-        watch=_STOCK_CODE.watch,
+        watch=watch,
         types=[type(interface), type(app), type(config), type(app.json), type(serializer)],
         config=config,
         fallbacks=fallbacks,

@@ -77,7 +77,7 @@ mod watchers {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::{Arc, Mutex, PoisonError};
 
-    use pyo3::exceptions::PyRuntimeError;
+    use pyo3::exceptions::PyValueError;
     use pyo3::ffi;
     use pyo3::prelude::*;
     use pyo3::types::PyDict;
@@ -146,8 +146,11 @@ mod watchers {
             // SAFETY: called with the GIL held; the callback is 'static.
             let id = unsafe { PyDict_AddWatcher(Some(on_event)) };
             if id < 0 {
-                return Err(PyErr::take(dict.py())
-                    .unwrap_or_else(|| PyRuntimeError::new_err("no dict watcher available")));
+                let why = PyErr::take(dict.py())
+                    .map_or_else(|| "no dict watcher available".to_owned(), |e| e.to_string());
+                return Err(PyValueError::new_err(format!(
+                    "dict watchers unavailable: {why}"
+                )));
             }
             registry.watcher = Some(id);
             id
@@ -158,7 +161,10 @@ mod watchers {
         }
         // SAFETY: a live dict and a watcher id of this interpreter.
         if unsafe { ffi::PyDict_Watch(watcher, dict.as_ptr()) } < 0 {
-            return Err(PyErr::fetch(dict.py()));
+            let why = PyErr::fetch(dict.py());
+            return Err(PyValueError::new_err(format!(
+                "a dict cannot be watched: {why}"
+            )));
         }
         let generation = Arc::new(AtomicU64::new(next()));
         registry.dicts.insert(address, generation.clone());
